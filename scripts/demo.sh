@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# ForgeOne end to end on this machine, with no internet: build a busybox image offline, serve it
+# from a real registry (docker-registry) on 127.0.0.1, and pull and inspect it with the forgeone
+# CLI (which starts its daemon in the background on first use).
+# Everything lives in $FORGEONE_DEMO_DIR (default /tmp/forgeone-demo); the daemon and the
+# registry are stopped on exit, the files are kept for a look afterwards.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO_DIR=$PWD
+
+DEMO=${FORGEONE_DEMO_DIR:-/tmp/forgeone-demo}
+ROOT=$DEMO/root
+RUNROOT=$DEMO/run
+REGISTRY_DIR=$DEMO/registry
+IMAGE_DIR=$DEMO/image
+
+log() { printf '\n==> %s\n' "$*"; }
+die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+
+forgeone() {
+  printf '$ forgeone %s\n' "$*" >&2
+  node "$REPO_DIR/dist/src/bin/forgeone.js" --root "$ROOT" --runroot "$RUNROOT" "$@"
+}
+
+# Stops the process whose pid is in $1, if it is still running: SIGTERM, then SIGKILL after 10 s.
+stop_pidfile() {
+  local pidfile=$1 what=$2 pid i
+  [[ -s $pidfile ]] || return 0
+  pid=$(cat "$pidfile")
+  if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    echo "stopping $what (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$pidfile"
+}
+
+cleanup() {
+  local rc=$?
+  log "cleaning up"
+  stop_pidfile "$RUNROOT/forgeone.pid" "forgeone daemon"
+  stop_pidfile "$DEMO/registry.pid" "docker-registry"
+  if [[ $rc -eq 0 ]]; then
+    echo "demo finished; files are in $DEMO"
+  else
+    echo "demo FAILED (exit $rc); logs: $DEMO/registry.log, $RUNROOT" >&2
+  fi
+}
+
+log "setup"
+bash scripts/setup.sh
+
+# A previous run may have been interrupted: stop what it left and start from clean directories.
+# (When containers are added, their mounts under $ROOT must be released before this rm.)
+mkdir -p "$DEMO"
+stop_pidfile "$RUNROOT/forgeone.pid" "forgeone daemon from a previous run"
+stop_pidfile "$DEMO/registry.pid" "docker-registry from a previous run"
+rm -rf "$ROOT" "$RUNROOT" "$REGISTRY_DIR" "$IMAGE_DIR"
+trap cleanup EXIT
+
+log "building the busybox image offline (OCI layout in $IMAGE_DIR)"
+node dist/test/fixtures/cli.js build-busybox "$IMAGE_DIR" >"$DEMO/image.json"
+json() { node -p "require(process.argv[1]).$1" "$DEMO/image.json"; }
+MANIFEST_DIGEST=$(json manifestDigest)
+CONFIG_DIGEST=$(json configDigest)
+echo "manifest $MANIFEST_DIGEST"
+echo "config   $CONFIG_DIGEST"
+
+log "starting docker-registry on 127.0.0.1"
+PORT=$(node dist/test/fixtures/cli.js free-port)
+REGISTRY=127.0.0.1:$PORT
+mkdir -p "$REGISTRY_DIR/data"
+cat >"$REGISTRY_DIR/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: "$REGISTRY_DIR/data"
+  delete:
+    enabled: true
+http:
+  addr: "$REGISTRY"
+YAML
+docker-registry serve "$REGISTRY_DIR/config.yml" >"$DEMO/registry.log" 2>&1 &
+echo $! >"$DEMO/registry.pid"
+node -e '
+  const url = process.argv[1], deadline = Date.now() + 15000;
+  (async () => {
+    while (Date.now() < deadline) {
+      try { const r = await fetch(url); if (r.status === 200 || r.status === 401) return; } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.error(`registry did not answer on ${url}`); process.exit(1);
+  })();' "http://$REGISTRY/v2/" || die "docker-registry did not start; see $DEMO/registry.log"
+echo "registry at http://$REGISTRY (pid $(cat "$DEMO/registry.pid"))"
+
+log "pushing the image with skopeo"
+skopeo copy --insecure-policy --quiet --preserve-digests --dest-tls-verify=false \
+  "oci:$IMAGE_DIR:latest" "docker://$REGISTRY/busybox:latest"
+echo "pushed $REGISTRY/busybox:latest"
+
+[[ -f dist/src/bin/forgeone.js ]] || die "dist/src/bin/forgeone.js not found: the forgeone CLI is not built yet"
+
+log "pulling and inspecting with forgeone"
+forgeone pull "$REGISTRY/busybox:latest"
+forgeone images
+INSPECT=$(forgeone image inspect "$REGISTRY/busybox:latest")
+printf '%s\n' "$INSPECT"
+if ! grep -q -e "$MANIFEST_DIGEST" -e "$CONFIG_DIGEST" <<<"$INSPECT"; then
+  die "image inspect shows neither the pushed manifest digest nor the config digest"
+fi
+forgeone system df
+
+# --- Later issues extend the demo here (keep each block short, and check what it prints): ---
+# TODO(run): run a container from the pulled image, e.g.
+#   forgeone run --rm "$REGISTRY/busybox:latest" echo hello from forgeone
+# TODO(wasm): run a WASM module through the wasm engine.
+# TODO(metrics): show the daemon's Prometheus metrics (and check them with `promtool check metrics`).
+
+log "done"

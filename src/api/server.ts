@@ -1,0 +1,75 @@
+/**
+ * The HTTP API on a unix socket. Each request is routed to a thin handler; any error becomes
+ * the standard error body with the status the code maps to (http-errors.ts).
+ */
+import * as http from 'node:http';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ForgeError } from '../errors';
+import type { RuntimeContext } from '../runtime/context';
+import { API_VERSION } from '../runtime/system-info';
+import { Router } from './router';
+import { sendError } from './respond';
+import { registerImageRoutes } from './routes/images';
+import { registerSystemRoutes } from './routes/system';
+
+export function createRouter(rt: RuntimeContext): Router {
+  const router = new Router();
+  registerSystemRoutes(router, rt);
+  registerImageRoutes(router, rt);
+  return router;
+}
+
+export function createApiServer(rt: RuntimeContext, router: Router = createRouter(rt)): http.Server {
+  const server = http.createServer((req, res) => {
+    res.setHeader('Server', `ForgeOne/${rt.version}`);
+    res.setHeader('API-Version', API_VERSION);
+    const url = new URL(req.url ?? '/', 'http://forgeone');
+    const started = Date.now();
+    res.on('finish', () => rt.logger.debug('api', { method: req.method, path: url.pathname, status: res.statusCode, ms: Date.now() - started }));
+    const match = router.match(req.method ?? 'GET', url.pathname);
+    if (match === undefined) {
+      sendError(res, new ForgeError('NotFound', `no such API route: ${req.method} ${url.pathname}`));
+      return;
+    }
+    if (match === 'method-not-allowed') {
+      sendError(res, new ForgeError('InvalidArgument', `method ${req.method} is not allowed on ${url.pathname}`));
+      return;
+    }
+    const apiVersion = match.params.__version;
+    Promise.resolve()
+      .then(() => match.handler({ req, res, params: match.params, query: url.searchParams, apiVersion }))
+      .catch((err: unknown) => {
+        if (!(err instanceof ForgeError)) rt.logger.error('request failed', { path: url.pathname, error: (err as Error)?.stack ?? String(err) });
+        sendError(res, err);
+      });
+  });
+  server.keepAliveTimeout = 5000;
+  return server;
+}
+
+export interface ListenOptions {
+  socket: string;
+  /** Group allowed to use the socket besides root; ignored when it does not exist. */
+  group?: number | undefined;
+}
+
+/** Listens on the unix socket, replacing a stale one, with mode 0660 (root and the group). */
+export async function listenOnSocket(server: http.Server, options: ListenOptions): Promise<void> {
+  await fs.mkdir(path.dirname(options.socket), { recursive: true, mode: 0o711 });
+  await fs.rm(options.socket, { force: true });
+  const oldMask = process.umask(0o117);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.socket, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(oldMask);
+  }
+  await fs.chmod(options.socket, 0o660);
+  if (options.group !== undefined) await fs.chown(options.socket, 0, options.group);
+}

@@ -1,0 +1,60 @@
+/**
+ * Connects the CLI to a daemon, starting one in the background when none answers, so a new
+ * user never has to. The daemon is detached (its own session) and logs to <runroot>/daemon.log.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ForgeError } from '../errors';
+import { ApiClient } from '../api/client';
+import type { CliSettings } from './settings';
+
+const START_TIMEOUT_MS = 30_000;
+
+export async function connect(settings: CliSettings, entryScript: string): Promise<ApiClient> {
+  const client = new ApiClient(settings.socket);
+  if (await client.ping()) return client;
+  if (!settings.autostart) {
+    throw new ForgeError('Unavailable', `cannot connect to the ForgeOne daemon at ${settings.socket}`, {
+      hint: 'start it with `forgeone daemon`',
+    });
+  }
+  await startDaemon(settings, entryScript, client);
+  return client;
+}
+
+async function startDaemon(settings: CliSettings, entryScript: string, client: ApiClient): Promise<void> {
+  mkdirSync(settings.runroot, { recursive: true, mode: 0o711 });
+  const logFile = path.join(settings.runroot, 'daemon.log');
+  const log = openSync(logFile, 'a', 0o600);
+  const args = [entryScript, 'daemon', '--root', settings.root, '--runroot', settings.runroot];
+  if (settings.config) args.push('--config', settings.config);
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
+  closeSync(log);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.unref();
+  process.stderr.write(`forgeone: no daemon was running; started one (pid ${child.pid}, log ${logFile})\n`);
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await client.ping(1000)) return;
+    if (exited !== undefined) {
+      // Another CLI may have started a daemon at the same moment; ours then lost the lock race.
+      if (await client.ping(1000)) return;
+      throw new ForgeError('Unavailable', `the daemon exited during start-up (code ${exited})`, {
+        hint: `see ${logFile}:\n${tail(logFile)}`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new ForgeError('Unavailable', `the daemon did not answer within ${START_TIMEOUT_MS / 1000}s`, { hint: `see ${logFile}` });
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The daemon's configuration file (JSON) and its defaults. Field names follow Docker's
+ * daemon.json where Docker has the same setting (insecure-registries, registry-mirrors).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ForgeError } from '../errors';
+
+export const DEFAULT_ROOT = '/var/lib/forgeone';
+export const DEFAULT_RUNROOT = '/run/forgeone';
+export const DEFAULT_CONFIG_FILE = '/etc/forgeone/daemon.json';
+export const DEFAULT_CERTS_DIR = '/etc/forgeone/certs.d';
+
+const RegistryHostSchema = z.object({
+  /** PEM file of CA certificates trusted for this registry, added to the system ones. */
+  ca: z.string().optional(),
+  /** Plain HTTP allowed and TLS verification skipped. */
+  insecure: z.boolean().optional(),
+});
+
+export const DaemonConfigSchema = z
+  .object({
+    root: z.string().optional(),
+    runroot: z.string().optional(),
+    /** Registries reached over plain HTTP or unverified TLS ("host:port", or a CIDR like 10.0.0.0/8). */
+    'insecure-registries': z.array(z.string()).default([]),
+    /** Mirrors tried before docker.io, in order (Docker's `registry-mirrors`). */
+    'registry-mirrors': z.array(z.string()).default([]),
+    /** Mirrors for any registry host: { "quay.io": ["mirror:5000"] }. */
+    mirrors: z.record(z.string(), z.array(z.string())).default({}),
+    /** Per-registry TLS settings. */
+    registries: z.record(z.string(), RegistryHostSchema).default({}),
+    /** Docker-style certs.d: <dir>/<host:port>/ca.crt. */
+    'certs-dir': z.string().default(DEFAULT_CERTS_DIR),
+    /** Layers downloaded at once per pull. */
+    'max-concurrent-downloads': z.number().int().min(1).max(32).default(3),
+    /** Blobs uploaded at once per push. */
+    'max-concurrent-uploads': z.number().int().min(1).max(32).default(3),
+    /** Attempts for a transient registry error, and the first backoff delay. */
+    'registry-retries': z.number().int().min(1).max(10).default(4),
+    'registry-retry-delay-ms': z.number().int().min(0).max(60_000).default(250),
+    /** Seconds before a registry request with no progress is abandoned. */
+    'registry-timeout-seconds': z.number().int().min(1).max(3600).default(30),
+    /** Blobs larger than this are pushed in chunks of this size (bytes). */
+    'push-chunk-size': z.number().int().min(1024).default(16 * 1024 * 1024),
+    /** Group that may use the API socket besides root. */
+    group: z.string().default('forgeone'),
+    /** Log level of the daemon's own log lines. */
+    'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** OCI runtime for the native engine. */
+    runtime: z.enum(['crun', 'runc']).default('crun'),
+  })
+  .strict();
+
+export type DaemonConfig = z.infer<typeof DaemonConfigSchema>;
+
+export function parseDaemonConfig(input: unknown, source = 'daemon config'): DaemonConfig {
+  const result = DaemonConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new ForgeError('InvalidArgument', `invalid ${source}: ${problems}`, {
+      hint: 'fix the file or start the daemon with --config pointing to a valid one',
+    });
+  }
+  return result.data;
+}
+
+/** Reads the config file; a missing file at the default path means all defaults. */
+export function loadDaemonConfig(file: string | undefined): DaemonConfig {
+  const path = file ?? DEFAULT_CONFIG_FILE;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && file === undefined) return parseDaemonConfig({});
+    throw new ForgeError('InvalidArgument', `cannot read daemon config ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ForgeError('InvalidArgument', `daemon config ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseDaemonConfig(json, `daemon config ${path}`);
+}

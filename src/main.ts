@@ -1,0 +1,141 @@
+/**
+ * The daemon's composition root: the one place where concrete implementations are created and
+ * wired together (content store, registry client, SQLite repositories, API server). Nothing
+ * imports this file except the entry point.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadDaemonConfig, type DaemonConfig } from './config/daemon-config';
+import { dataPaths, type DataPaths } from './config/paths';
+import { createLogger, type Logger, type LogLevel } from './util/logger';
+import { Limiter, SingleFlight } from './util/concurrency';
+import { OciLayoutStore } from './registry/content/oci-layout-store';
+import { RegistryClient } from './registry/distribution/client';
+import { normalizeRegistryHost } from './registry/auth/docker-config';
+import { defaultPlatform } from './registry/platform';
+import { openDatabase, type Db } from './state/database';
+import { acquireRootLock, type RootLock } from './state/root-lock';
+import { ImagesRepository } from './state/images-repository';
+import { BlobSourcesRepository } from './state/blob-sources-repository';
+import { EventsRepository } from './state/events-repository';
+import type { RuntimeContext } from './runtime/context';
+import { EventBus } from './runtime/events';
+import { recover } from './runtime/recover';
+import { createApiServer, listenOnSocket } from './api/server';
+import type { PullResult } from './config/api-types';
+
+export interface DaemonOptions {
+  root: string;
+  runroot: string;
+  config: string | undefined;
+  logLevel: string | undefined;
+}
+
+export interface RunningDaemon {
+  rt: RuntimeContext;
+  paths: DataPaths;
+  stop(): Promise<void>;
+}
+
+function productVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0-unknown';
+  }
+}
+
+function groupId(name: string): number | undefined {
+  try {
+    const line = readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${name}:`));
+    const gid = line ? Number(line.split(':')[2]) : NaN;
+    return Number.isInteger(gid) ? gid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the daemon and returns once it serves the API. */
+export async function startDaemon(options: DaemonOptions, logger?: Logger): Promise<RunningDaemon> {
+  const config: DaemonConfig = loadDaemonConfig(options.config);
+  const log = logger ?? createLogger((options.logLevel as LogLevel | undefined) ?? config['log-level']);
+  const paths = dataPaths(path.resolve(config.root ?? options.root), path.resolve(config.runroot ?? options.runroot));
+  await fs.mkdir(paths.root, { recursive: true, mode: 0o711 });
+  await fs.mkdir(paths.runroot, { recursive: true, mode: 0o711 });
+  const lock: RootLock = acquireRootLock(paths.lockFile);
+  let db: Db | undefined;
+  try {
+    db = openDatabase(paths.database);
+    const store = new OciLayoutStore({ root: paths.content, ingest: paths.ingest });
+    await store.init();
+    const eventLog = new EventsRepository(db);
+    const registry = new RegistryClient({ config, userAgent: `forgeone/${productVersion()} (node ${process.version})` });
+    const rt: RuntimeContext = {
+      config,
+      paths,
+      store,
+      images: new ImagesRepository(db),
+      blobSources: new BlobSourcesRepository(db),
+      eventLog,
+      events: new EventBus(eventLog),
+      logger: log,
+      distribution: (host, credentials) =>
+        registry.forRequest(
+          credentials ? { credentials: (h) => (normalizeRegistryHost(h) === normalizeRegistryHost(host) ? credentials : undefined) } : {},
+        ),
+      hostPlatform: defaultPlatform(),
+      startedAt: new Date(),
+      pulls: new SingleFlight<PullResult>(),
+      storeMutex: new Limiter(1),
+      version: productVersion(),
+    };
+    await recover(rt);
+    const server = createApiServer(rt);
+    await listenOnSocket(server, { socket: paths.socket, group: groupId(config.group) });
+    await fs.writeFile(paths.pidFile, `${process.pid}\n`);
+    log.info('daemon started', { pid: process.pid, socket: paths.socket, root: paths.root, version: rt.version });
+
+    let stopped = false;
+    const finalDb = db;
+    return {
+      rt,
+      paths,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await registry.close();
+        await fs.rm(paths.socket, { force: true });
+        await fs.rm(paths.pidFile, { force: true });
+        finalDb.close();
+        lock.release();
+        log.info('daemon stopped');
+      },
+    };
+  } catch (err) {
+    db?.close();
+    lock.release();
+    throw err;
+  }
+}
+
+/** `forgeone daemon`: runs until SIGTERM or SIGINT. */
+export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const daemon = await startDaemon(options);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      daemon.rt.logger.info('stopping', { signal });
+      daemon.stop().then(resolve, (err: unknown) => {
+        daemon.rt.logger.error('stop failed', { error: (err as Error).message });
+        resolve();
+      });
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Numbered schema migrations. Each runs once, in order, inside a transaction; the database's
+ * `user_version` records the last one applied. Never edit a released migration: add one.
+ */
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'images, names, repo digests, blob sources, events',
+    sql: `
+      CREATE TABLE images (
+        digest         TEXT PRIMARY KEY,      -- manifest digest (one platform)
+        media_type     TEXT NOT NULL,
+        manifest_size  INTEGER NOT NULL,
+        config_digest  TEXT NOT NULL,         -- the image ID users see
+        index_digest   TEXT,                  -- index it was selected from, when pulled through one
+        platform       TEXT NOT NULL,         -- os/arch[/variant]
+        created        TEXT,                  -- from the image config
+        size           INTEGER NOT NULL,      -- content size: config + layers (compressed)
+        blobs          TEXT NOT NULL,         -- JSON array: every digest this image keeps alive
+        added_at       INTEGER NOT NULL
+      );
+      CREATE INDEX images_config ON images(config_digest);
+      CREATE TABLE image_names (
+        name           TEXT PRIMARY KEY,      -- docker.io/library/busybox:latest
+        image_digest   TEXT NOT NULL REFERENCES images(digest),
+        updated_at     INTEGER NOT NULL
+      );
+      CREATE INDEX image_names_image ON image_names(image_digest);
+      CREATE TABLE repo_digests (
+        repo_digest    TEXT PRIMARY KEY,      -- docker.io/library/busybox@sha256:…
+        image_digest   TEXT NOT NULL REFERENCES images(digest) ON DELETE CASCADE
+      );
+      CREATE INDEX repo_digests_image ON repo_digests(image_digest);
+      CREATE TABLE blob_sources (              -- where a blob is known to exist, for cross-repo mounts
+        digest         TEXT NOT NULL,
+        registry       TEXT NOT NULL,
+        repository     TEXT NOT NULL,
+        PRIMARY KEY (digest, registry, repository)
+      );
+      CREATE TABLE events (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_nano      INTEGER NOT NULL,
+        topic          TEXT NOT NULL,         -- /images/pull, /containers/start …
+        actor          TEXT NOT NULL,
+        attributes     TEXT NOT NULL          -- JSON object
+      );
+    `,
+  },
+];

@@ -1,0 +1,36 @@
+/**
+ * Records kept in the metadata database. Repositories in this module read and write them;
+ * nothing outside state/ writes SQL.
+ */
+import type { Digest } from '../util/digest';
+
+export interface ImageRecord {
+  /** Manifest digest; the primary key. */
+  digest: Digest;
+  mediaType: string;
+  manifestSize: number;
+  /** Config digest: the image ID. */
+  configDigest: Digest;
+  indexDigest: Digest | undefined;
+  platform: string;
+  created: string | undefined;
+  /** Content size: config + layers as stored. */
+  size: number;
+  /** Every blob the image keeps alive (index, manifest, config, layers). */
+  blobs: Digest[];
+  addedAt: number;
+  /** Full names (`docker.io/library/busybox:latest`) pointing at it. */
+  names: string[];
+  /** `repo@digest` forms it is known by. */
+  repoDigests: string[];
+}
+
+export type NewImage = Omit<ImageRecord, 'addedAt' | 'names' | 'repoDigests'>;
+
+export interface EventRecord {
+  id: number;
+  timeNano: bigint;
+  topic: string;
+  actor: string;
+  attributes: Record<string, string>;
+}

@@ -1,0 +1,44 @@
+/** Small concurrency helpers: a bounded limiter and a keyed single-flight. */
+
+/** Runs at most `limit` tasks at once; the rest wait in FIFO order. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {
+    if (limit < 1) throw new RangeError('limit must be >= 1');
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * Collapses concurrent calls with the same key into one: the second caller awaits the first
+ * caller's promise. Used so two pulls of one blob download it once.
+ */
+export class SingleFlight<T> {
+  private readonly inflight = new Map<string, Promise<T>>();
+
+  do(key: string, task: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const promise = task().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  has(key: string): boolean {
+    return this.inflight.has(key);
+  }
+}
