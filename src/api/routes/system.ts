@@ -5,6 +5,7 @@ import { systemInfo, version, API_VERSION } from '../../runtime/system-info';
 import { diskUsage } from '../../runtime/disk-usage';
 import { login } from '../../runtime/login';
 import type { Router } from '../router';
+import type { EventRecord } from '../../state/types';
 import { readJson, sendJson } from '../respond';
 
 export function registerSystemRoutes(router: Router, rt: RuntimeContext): void {
@@ -29,13 +30,29 @@ export function registerSystemRoutes(router: Router, rt: RuntimeContext): void {
   });
 
   router.native('GET', '/events', ({ req, res, query }) => {
-    const since = query.get('since');
-    const sinceNano = since ? BigInt(Math.floor(Number(since) * 1e9)) : undefined;
+    const seconds = (name: string) => {
+      const v = query.get(name);
+      if (v === null) return undefined;
+      if (!/^\d+(\.\d+)?$/.test(v)) throw new ForgeError('InvalidArgument', `${name} must be unix seconds, got "${v}"`);
+      return BigInt(Math.floor(Number(v) * 1e9));
+    };
+    const sinceNano = seconds('since');
+    const untilNano = seconds('until');
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    const write = (e: { id: number; timeNano: bigint; topic: string; actor: string; attributes: Record<string, string> }) =>
+    const write = (e: EventRecord) =>
       res.write(JSON.stringify({ id: e.id, timeNano: e.timeNano.toString(), topic: e.topic, actor: e.actor, attributes: e.attributes }) + '\n');
-    if (sinceNano !== undefined) for (const e of rt.eventLog.list({ sinceNano })) write(e);
-    const unsubscribe = rt.events.subscribe(write);
+    if (sinceNano !== undefined || untilNano !== undefined) {
+      for (const e of rt.eventLog.list({ ...(sinceNano !== undefined ? { sinceNano } : {}), ...(untilNano !== undefined ? { untilNano } : {}) })) write(e);
+    }
+    // With an end time in the past, the stream is history only (Docker's --until).
+    if (untilNano !== undefined && untilNano <= BigInt(Date.now()) * 1_000_000n) {
+      res.end();
+      return;
+    }
+    const unsubscribe = rt.events.subscribe((e) => {
+      if (untilNano !== undefined && e.timeNano > untilNano) return void res.end();
+      write(e);
+    });
     req.on('close', unsubscribe);
   });
 }

@@ -1,5 +1,6 @@
 /** System commands: version, info, system df, system info, events. */
 import type { Command } from 'commander';
+import { ForgeError } from '../../errors';
 import type { DiskUsage, SystemInfo, VersionInfo } from '../../config/api-types';
 import { humanSize, timeAgo } from '../../util/format';
 import { shortId } from '../../util/digest';
@@ -104,10 +105,19 @@ async function dfAction(ctx: CliContext, opts: { verbose?: boolean; format?: str
   }
 }
 
-async function eventsAction(ctx: CliContext, opts: { since?: string; format?: string }): Promise<void> {
+function toUnixSeconds(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return value;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new ForgeError('InvalidArgument', `--${name}: "${value}" is neither unix seconds nor a date`);
+  return String(ms / 1000);
+}
+
+async function eventsAction(ctx: CliContext, opts: { since?: string; until?: string; format?: string }): Promise<void> {
   const client = await ctx.client();
-  const since = opts.since ? String(/^\d+(\.\d+)?$/.test(opts.since) ? opts.since : Date.parse(opts.since) / 1000) : undefined;
-  const res = await client.request('GET', '/v1/events', { query: { since } });
+  const since = toUnixSeconds(opts.since, 'since');
+  const until = toUnixSeconds(opts.until, 'until');
+  const res = await client.request('GET', '/v1/events', { query: { since, until } });
   let buffered = '';
   for await (const chunk of res) {
     buffered += (chunk as Buffer).toString('utf8');
@@ -132,7 +142,7 @@ export function registerSystemCommands(program: Command, ctx: CliContext): void 
   const system = program.command('system').description('manage ForgeOne');
   for (const parent of [program, system]) {
     parent.command('info').description('show system-wide information').option('-f, --format <format>', "'json' or a template").action((opts) => infoAction(ctx, opts));
-    parent.command('events').description('stream events from the daemon').option('--since <time>', 'also show events since this time (unix seconds or a date)').option('--format <format>', "'json'").action((opts) => eventsAction(ctx, opts));
+    parent.command('events').description('stream events from the daemon').option('--since <time>', 'also show events since this time (unix seconds or a date)').option('--until <time>', 'stop at this time (unix seconds or a date)').option('--format <format>', "'json'").action((opts) => eventsAction(ctx, opts));
   }
   system
     .command('df')

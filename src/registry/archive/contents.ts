@@ -5,9 +5,7 @@
  * archive paths are only names, looked up in these maps.
  */
 import * as posix from 'node:path/posix';
-import { MediaTypes, type ImageManifest } from '../../config/oci-image';
 import { ForgeError } from '../../errors';
-import { parseManifest } from '../manifest';
 import { formatReference, parseReference } from '../reference';
 import type { BlobInfo, ContentStore } from '../types';
 
@@ -108,11 +106,3 @@ export async function inArchive<T>(what: string, work: () => Promise<T> | T): Pr
   }
 }
 
-/**
- * parseManifest for a media type the caller already checked is OCI or Docker schema 2. It is
- * handed the Docker type because manifest.ts's schema-1 test (`includes('manifest.v1')`) also
- * matches the OCI type `…image.manifest.v1+json`; pass the real type once that is fixed.
- */
-export function parseSchema2Manifest(bytes: Buffer): ImageManifest {
-  return parseManifest(bytes, MediaTypes.dockerManifest);
-}

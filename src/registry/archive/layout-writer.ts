@@ -17,8 +17,7 @@ import {
   type ImageIndex,
   type ImageManifest,
 } from '../../config/oci-image';
-import { detectMediaType } from '../manifest';
-import { parseSchema2Manifest } from './contents';
+import { detectMediaType, parseManifest } from '../manifest';
 import { formatReference, parseReference, type ImageReference } from '../reference';
 import type { BlobInfo, ContentStore } from '../types';
 import type { ArchiveImage } from './types';
@@ -62,8 +61,7 @@ export async function planExport(store: ContentStore, images: ArchiveImage[]): P
     if (sha256(bytes) !== digest || bytes.length !== image.manifest.size) {
       throw corrupt(`manifest ${digest} does not match its descriptor`);
     }
-    const manifest = imageManifest(bytes, digest, image.manifest.mediaType);
-    const mediaType = detectMediaType(bytes, image.manifest.mediaType);
+    const { manifest, mediaType } = imageManifest(bytes, digest, image.manifest.mediaType);
     const planned: PlannedImage = {
       names,
       manifest: { mediaType, digest, size: bytes.length },
@@ -88,14 +86,14 @@ export async function planExport(store: ContentStore, images: ArchiveImage[]): P
   return { images: [...byDigest.values()], blobs: [...blobs.values()] };
 }
 
-function imageManifest(bytes: Buffer, digest: string, mediaType: string): ImageManifest {
-  const type = detectMediaType(bytes, mediaType);
-  if (!isManifestMediaType(type)) {
-    throw new ForgeError('InvalidArgument', `${digest} is not an image manifest (media type ${type})`, {
+function imageManifest(bytes: Buffer, digest: string, declared: string): { manifest: ImageManifest; mediaType: string } {
+  const mediaType = detectMediaType(bytes, declared);
+  if (!isManifestMediaType(mediaType)) {
+    throw new ForgeError('InvalidArgument', `${digest} is not an image manifest (media type ${mediaType})`, {
       hint: 'export one platform image of a multi-platform index, not the index itself',
     });
   }
-  return parseSchema2Manifest(bytes);
+  return { manifest: parseManifest(bytes, mediaType), mediaType };
 }
 
 /** index.json of the layout: one entry per name (as Docker 25 writes it), one unnamed entry for a dangling image. */

@@ -19,7 +19,7 @@ import {
 } from '../../config/oci-image';
 import { ForgeError } from '../../errors';
 import type { Digest } from '../../util/digest';
-import { detectMediaType, parseImageConfig, parseIndex } from '../manifest';
+import { detectMediaType, parseImageConfig, parseIndex, parseManifest } from '../manifest';
 import { defaultPlatform, formatPlatform, selectManifest } from '../platform';
 import { parseReference, repositoryName } from '../reference';
 import type { BlobInfo, ContentStore } from '../types';
@@ -28,7 +28,6 @@ import {
   invalidArchive,
   normaliseImageName,
   parseJsonDocument,
-  parseSchema2Manifest,
   readMetadata,
   requireFile,
   resolveFile,
@@ -82,7 +81,7 @@ async function resolveDescriptor(
     return resolveDescriptor(store, contents, child, platform, `${where} → ${child.digest}`, depth + 1);
   }
   if (!isManifestMediaType(mediaType)) throw invalidArchive(`${where} has unsupported media type "${mediaType}"`);
-  const manifest = await inArchive(where, () => parseSchema2Manifest(bytes));
+  const manifest = await inArchive(where, () => parseManifest(bytes, mediaType));
   const config = layoutBlob(contents, manifest.config, `config of ${descriptor.digest}`);
   const layers = manifest.layers;
   layers.forEach((l, i) => layoutBlob(contents, l, `layer ${i} of ${descriptor.digest}`));

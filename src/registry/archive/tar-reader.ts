@@ -39,8 +39,9 @@ export async function readArchive(store: ContentStore, input: Readable, options:
   }
   let source: Readable = input;
   if (compression === 'gzip') {
-    source = createGunzip();
-    pipeline(input, source as PassThrough, () => undefined); // errors reach the extractor through `source`
+    const gunzip = createGunzip();
+    pipeline(input, gunzip, () => undefined); // errors reach the extractor through `source`
+    source = gunzip;
   }
   const extract = tar.extract();
   source.on('error', (err) => extract.destroy(err));
@@ -49,36 +50,8 @@ export async function readArchive(store: ContentStore, input: Readable, options:
   let count = 0;
   try {
     for await (const entry of extract) {
-      const { header } = entry;
       if (++count > MAX_ENTRIES) throw invalidArchive(`it has more than ${MAX_ENTRIES} entries`);
-      const name = normalizeArchivePath(header.name);
-      if (header.type === 'directory') {
-        entry.resume();
-        continue;
-      }
-      if (name === '' || contents.files.has(name) || contents.links.has(name)) {
-        throw invalidArchive(`entry "${header.name}" appears more than once`);
-      }
-      if (header.type === 'symlink') {
-        contents.links.set(name, symlinkTarget(name, header.linkname));
-        entry.resume();
-        continue;
-      }
-      if (header.type !== 'file' && header.type !== 'contiguous-file') {
-        throw invalidArchive(`entry "${header.name}" is a ${header.type ?? 'entry of unknown type'}; an image archive holds only files, directories and symlinks within it`);
-      }
-      if (options.maxEntrySize !== undefined && header.size > options.maxEntrySize) {
-        throw invalidArchive(`entry "${header.name}" is ${header.size} bytes, more than the ${options.maxEntrySize} allowed`);
-      }
-      const claimed = LAYOUT_BLOB.exec(name)?.[1];
-      // A layout blob is verified against its name before it is committed, and one already in the
-      // store is not written again.
-      const expected = claimed ? { digest: `sha256:${claimed}` as Digest, size: header.size } : undefined;
-      const blob = await store.write(nodeStream(entry), expected ? { expected } : {}).catch((err: unknown) => {
-        throw entryError(err, header.name);
-      });
-      options.onCommitted(blob);
-      contents.files.set(name, blob);
+      await take(store, entry, contents, options);
     }
   } catch (err) {
     extract.destroy();
@@ -87,6 +60,34 @@ export async function readArchive(store: ContentStore, input: Readable, options:
     throw archiveError(err);
   }
   return contents;
+}
+
+/** Checks one entry and, for a regular file, streams it into the store. */
+async function take(store: ContentStore, entry: TarEntry, contents: ArchiveContents, options: ReadArchiveOptions): Promise<void> {
+  const { header } = entry;
+  const name = normalizeArchivePath(header.name);
+  if (header.type === 'directory') return void entry.resume();
+  if (name === '') throw invalidArchive(`entry "${header.name}" has no name`);
+  if (contents.files.has(name) || contents.links.has(name)) throw invalidArchive(`entry "${header.name}" appears more than once`);
+  if (header.type === 'symlink') {
+    contents.links.set(name, symlinkTarget(name, header.linkname));
+    return void entry.resume();
+  }
+  if (header.type !== 'file' && header.type !== 'contiguous-file') {
+    throw invalidArchive(`entry "${header.name}" is a ${header.type ?? 'entry of unknown type'}; an image archive holds only files, directories and symlinks within it`);
+  }
+  if (options.maxEntrySize !== undefined && header.size > options.maxEntrySize) {
+    throw invalidArchive(`entry "${header.name}" is ${header.size} bytes, more than the ${options.maxEntrySize} allowed`);
+  }
+  const claimed = LAYOUT_BLOB.exec(name)?.[1];
+  // A layout blob is verified against its name before it is committed, and one already in the
+  // store is not written again.
+  const expected = claimed ? { digest: `sha256:${claimed}` as Digest, size: header.size } : undefined;
+  const blob = await store.write(nodeStream(entry), expected ? { expected } : {}).catch((err: unknown) => {
+    throw entryError(err, header.name);
+  });
+  options.onCommitted(blob);
+  contents.files.set(name, blob);
 }
 
 /** The first `n` bytes (fewer if the stream is shorter), pushed back so the stream still starts at 0. */

@@ -4,7 +4,7 @@
  * gets Bearer tokens through one TokenCache shared by all requests, keyed by the credentials used
  * so one user's token is never sent on another user's behalf.
  */
-import { ForgeError } from '../../errors';
+import { ForgeError, isForgeError } from '../../errors';
 import { SingleFlight } from '../../util/concurrency';
 import { parseChallenges, pickChallenge } from '../auth/challenge';
 import { basicAuthorization, credentialsFingerprint, fetchToken, TokenCache, type BearerToken, type TokenHttp } from '../auth/token';
@@ -73,10 +73,17 @@ export class Authorizer {
     const cached = this.tokens.get(key);
     if (cached) return `Bearer ${cached.token}`;
     const token = await this.fetching.do(key, async () => {
-      const fresh = await fetchToken(
-        { realm, scopes, ...(known.service !== undefined ? { service: known.service } : {}), ...(creds ? { credentials: creds } : {}) },
-        this.tokenHttp(ctx),
-      );
+      let fresh: BearerToken;
+      try {
+        fresh = await fetchToken(
+          { realm, scopes, ...(known.service !== undefined ? { service: known.service } : {}), ...(creds ? { credentials: creds } : {}) },
+          this.tokenHttp(ctx),
+        );
+      } catch (err) {
+        if (!isForgeError(err, 'Unauthorized')) throw err;
+        const name = ctx.endpoint.mirror ? ctx.endpoint.host : ctx.endpoint.registry;
+        throw new ForgeError('Unauthorized', `${err.message} (for registry ${name})`, { cause: err, hint: `forgeone login ${name}`, ...(err.details ? { details: err.details } : {}) });
+      }
       this.tokens.set(key, fresh);
       return fresh;
     });

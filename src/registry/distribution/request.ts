@@ -53,12 +53,14 @@ export async function registryRequest(scope: RequestScope, req: RegistryRequest)
 
 async function attempt(scope: RequestScope, req: RegistryRequest): Promise<HttpResponse> {
   const auth = { endpoint: scope.endpoint, scopes: req.scopes, credentials: scope.credentials, ...(scope.signal ? { signal: scope.signal } : {}) };
-  let res = await sendFollowing(scope, req, await scope.authorizer.headerFor(auth));
+  const sent = await scope.authorizer.headerFor(auth);
+  let res = await sendFollowing(scope, req, sent);
   if (res.status === 401) {
     const challenge = res.headers['www-authenticate'];
     await discard(res.body);
     const header = await scope.authorizer.answer(auth, challenge);
-    if (header === undefined) throw unauthorizedError(req.context, '', hasCredentials(scope.credentials), { status: 401 });
+    // Nothing to answer with, or the very credentials just refused: retrying cannot help.
+    if (header === undefined || header === sent) throw unauthorizedError(req.context, '', hasCredentials(scope.credentials), { status: 401 });
     res = await sendFollowing(scope, req, header);
     if (res.status === 401) {
       const { message } = parseRegistryErrors(await readText(res.body).catch(() => ''));

@@ -7,6 +7,7 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { RegistryEndpoint } from '../types';
+import { ForgeError } from '../../errors';
 import { networkError } from './errors';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -99,7 +100,7 @@ export class Transport {
   private async sendTo(url: URL, endpoint: RegistryEndpoint, req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     try {
-      const res = await request(url, {
+      const pending = request(url, {
         method: req.method,
         headers,
         body: req.body ?? null,
@@ -109,8 +110,12 @@ export class Transport {
         bodyTimeout: this.timeoutMs,
         signal: req.signal ?? null,
       });
+      const res = req.signal ? await untilAborted(pending, req.signal) : await pending;
       return { status: res.statusCode, headers: res.headers, body: res.body, url };
     } catch (err) {
+      if (req.signal?.aborted) {
+        throw new ForgeError('Unavailable', `request to registry ${url.host} was cancelled`, { cause: err, details: { registry: url.host, url: url.toString() } });
+      }
       throw networkError(err, url.host, url.toString());
     }
   }
@@ -139,4 +144,35 @@ export class Transport {
     }
     return agent;
   }
+}
+
+/**
+ * undici ignores an abort while a TLS handshake is pending (until the connect timeout), so a
+ * cancelled pull would hang on an unresponsive host; settle as soon as the signal fires and drain
+ * whatever answer arrives later.
+ */
+function untilAborted(pending: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  if (signal.aborted) {
+    pending.then((r) => r.body.dump().catch(() => undefined), () => undefined);
+    return Promise.reject(new Error('aborted'));
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      settled = true;
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (res) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) void res.body.dump().catch(() => undefined);
+        else resolve(res);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!settled) reject(err);
+      },
+    );
+  });
 }
