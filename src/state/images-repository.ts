@@ -94,7 +94,9 @@ export class ImagesRepository {
 
   /** Images whose ID (config digest) or manifest digest starts with `hexPrefix`. */
   byIdPrefix(hexPrefix: string): ImageRecord[] {
-    const like = `sha256:${hexPrefix.replace(/[%_]/g, '')}%`;
+    // Only hex reaches LIKE, so % and _ in user input can never widen the match.
+    if (!/^[a-f0-9]{1,64}$/.test(hexPrefix)) return [];
+    const like = `sha256:${hexPrefix}%`;
     const rows = this.db.prepare('SELECT * FROM images WHERE config_digest LIKE ? OR digest LIKE ?').all(like, like) as ImageRow[];
     return rows.map((r) => this.hydrate(r));
   }

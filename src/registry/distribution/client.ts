@@ -201,7 +201,11 @@ export class RegistryClient implements DistributionClient {
   }
 
   private async onEndpoints<T>(ref: ImageReference, only: RegistryEndpoint | undefined, task: (ep: RegistryEndpoint) => Promise<T>): Promise<T> {
-    const endpoints = only ? [only] : this.endpoints(ref);
+    // With an endpoint given (the one that served the manifest), a failing mirror still falls
+    // through to the endpoints after it: content named by digest is the same wherever it comes from.
+    const all = this.endpoints(ref);
+    const at = only ? all.findIndex((e) => e.host === only.host) : 0;
+    const endpoints = only ? [only, ...(only.mirror && at >= 0 ? all.slice(at + 1) : [])] : all;
     let mirrorError: unknown;
     for (const ep of endpoints) {
       try {

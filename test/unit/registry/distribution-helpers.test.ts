@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { isForgeError } from '../../../src/errors';
 import { sha256 } from '../../../src/util/digest';
-import { credentialsFingerprint, parseTokenResponse, TokenCache } from '../../../src/registry/auth/token';
+import { credentialsFingerprint, fetchToken, parseTokenResponse, TokenCache } from '../../../src/registry/auth/token';
 import { isTransient, networkError, statusError, type ErrorContext } from '../../../src/registry/distribution/errors';
 import { detectManifestMediaType, manifestDigest } from '../../../src/registry/distribution/manifest';
 import { chunksOf, withDigest } from '../../../src/registry/distribution/upload';
@@ -90,4 +90,36 @@ test('chunksOf splits into exact sizes; withDigest keeps the upload state query'
   assert.deepEqual(out, ['abcd', 'efgh', 'ij']);
   const url = withDigest(new URL('http://h/v2/x/blobs/uploads/u?_state=s%3D'), 'sha256:ab');
   assert.equal(url.toString(), 'http://h/v2/x/blobs/uploads/u?_state=s%3D&digest=sha256%3Aab');
+});
+
+test('fetchToken: GET with Basic and scopes, POST with a refresh token, errors by status', async () => {
+  const calls: Array<{ method: string; url: string; headers: Record<string, string>; body?: string }> = [];
+  const reply = (status: number, body: string) => async (req: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: string }) => {
+    calls.push(req);
+    return { status, body };
+  };
+  const ok = reply(200, JSON.stringify({ token: 'tok', expires_in: 120 }));
+  const scopes = ['repository:a/b:pull', 'repository:c:pull'];
+  const t = await fetchToken({ realm: 'https://auth.example/token?x=1', service: 'reg', scopes, credentials: { username: 'u', password: 'p' } }, ok, () => 0);
+  assert.equal(t.token, 'tok');
+  const get = new URL(calls[0]!.url);
+  assert.equal(calls[0]!.method, 'GET');
+  assert.equal(get.searchParams.get('x'), '1');
+  assert.equal(get.searchParams.get('service'), 'reg');
+  assert.deepEqual(get.searchParams.getAll('scope'), scopes);
+  assert.equal(calls[0]!.headers.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
+
+  await fetchToken({ realm: 'https://auth.example/token', service: 'reg', scopes, credentials: { username: 'u', identityToken: 'refresh' } }, ok, () => 0);
+  assert.equal(calls[1]!.method, 'POST');
+  const form = new URLSearchParams(calls[1]!.body);
+  assert.equal(form.get('grant_type'), 'refresh_token');
+  assert.equal(form.get('refresh_token'), 'refresh');
+  assert.equal(form.get('scope'), scopes.join(' '));
+  assert.equal(calls[1]!.headers.authorization, undefined);
+
+  await fetchToken({ realm: 'https://auth.example/token', scopes: [] }, ok, () => 0);
+  assert.equal(calls[2]!.headers.authorization, undefined);
+  await assert.rejects(fetchToken({ realm: 'https://a/t', scopes: [] }, reply(401, ''), () => 0), (e) => isForgeError(e, 'Unauthorized'));
+  await assert.rejects(fetchToken({ realm: 'https://a/t', scopes: [] }, reply(503, ''), () => 0), (e) => isForgeError(e, 'Unavailable') && isTransient(e));
+  await assert.rejects(fetchToken({ realm: 'https://a/t', scopes: [] }, reply(404, ''), () => 0), (e) => isForgeError(e, 'Internal'));
 });
