@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_ROOT, DEFAULT_RUNROOT } from '../config/daemon-config';
+import { DEFAULT_ROOT, DEFAULT_RUNROOT } from '../config/defaults';
 
 export interface GlobalOptions {
   host?: string;

@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ForgeError } from '../errors';
 
-export const DEFAULT_ROOT = '/var/lib/forgeone';
-export const DEFAULT_RUNROOT = '/run/forgeone';
-export const DEFAULT_CONFIG_FILE = '/etc/forgeone/daemon.json';
-export const DEFAULT_CERTS_DIR = '/etc/forgeone/certs.d';
+import { DEFAULT_CERTS_DIR, DEFAULT_CONFIG_FILE } from './defaults';
+
+export { DEFAULT_CERTS_DIR, DEFAULT_CONFIG_FILE, DEFAULT_ROOT, DEFAULT_RUNROOT } from './defaults';
 
 const RegistryHostSchema = z.object({
   /** PEM file of CA certificates trusted for this registry, added to the system ones. */

@@ -10,6 +10,7 @@ import { parseChallenges, pickChallenge } from '../auth/challenge';
 import { basicAuthorization, credentialsFingerprint, fetchToken, TokenCache, type BearerToken, type TokenHttp } from '../auth/token';
 import type { RegistryCredentials, RegistryEndpoint } from '../types';
 import { readText } from './body';
+import { mergeScopes } from './scopes';
 import type { Transport } from './transport';
 
 interface KnownChallenge {
@@ -54,7 +55,7 @@ export class Authorizer {
     this.challenges.set(ctx.endpoint.host, known);
     // The registry may ask for more than we requested (e.g. a mount's source repository).
     const extra = picked.params.scope ? picked.params.scope.split(' ').filter(Boolean) : [];
-    const scopes = [...new Set([...ctx.scopes, ...extra])];
+    const scopes = mergeScopes([...ctx.scopes, ...extra]);
     return this.answerChallenge(known, scopes, ctx, true);
   }
 

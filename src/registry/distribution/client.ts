@@ -12,7 +12,7 @@ import { isDigest, sha256, type Digest } from '../../util/digest';
 import { normalizeRegistryHost } from '../auth/docker-config';
 import { TokenCache } from '../auth/token';
 import { pushEndpoint, resolveEndpoints, type ResolveEndpointsOptions } from '../endpoints';
-import { DEFAULT_DOMAIN, repositoryName, type ImageReference } from '../reference';
+import { repositoryName, type ImageReference } from '../reference';
 import type {
   CredentialLookup, DistributionClient, DistributionRequestOptions, RegistryEndpoint, ResolvedManifest, UploadSource,
 } from '../types';
@@ -22,7 +22,8 @@ import type { ErrorContext } from './errors';
 import { detectManifestMediaType, manifestDigest, MAX_MANIFEST_BYTES } from './manifest';
 import { registryRequest, type RegistryRequest, type RequestScope } from './request';
 import { Transport } from './transport';
-import { cancelUpload, nextLocation, pushScope, uploadBlob } from './upload';
+import { pullScope, pushScope, sameRegistryPath } from './scopes';
+import { cancelUpload, nextLocation, uploadBlob } from './upload';
 
 export interface RegistryClientOptions {
   config: DaemonConfig;
@@ -249,18 +250,4 @@ export class RegistryClient implements DistributionClient {
   private context(ep: RegistryEndpoint, ref: ImageReference, kind: ErrorContext['kind'], subject: string): ErrorContext {
     return { kind, registry: ep.mirror ? ep.host : ep.registry, repository: repositoryName(ref), subject };
   }
-}
-
-export function pullScope(path: string): string {
-  return `repository:${path}:pull`;
-}
-
-/** The repository path of `from` when it is in `domain`'s registry; undefined when elsewhere. */
-function sameRegistryPath(domain: string, from: string): string | undefined {
-  const slash = from.indexOf('/');
-  const first = slash < 0 ? '' : from.slice(0, slash);
-  const hasDomain = first.includes('.') || first.includes(':') || first === 'localhost';
-  if (!hasDomain) return from;
-  const fromDomain = first === 'index.docker.io' ? DEFAULT_DOMAIN : first;
-  return fromDomain === domain ? from.slice(slash + 1) : undefined;
 }

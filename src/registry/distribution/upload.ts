@@ -15,6 +15,7 @@ import type { UploadSource } from '../types';
 import { discard, readBody } from './body';
 import { isTransient, type ErrorContext } from './errors';
 import { registryRequest, type RequestScope } from './request';
+import { pushScope } from './scopes';
 import type { HttpResponse } from './transport';
 
 export interface UploadOptions {
@@ -25,10 +26,6 @@ export interface UploadOptions {
 }
 
 const OCTET_STREAM = { 'content-type': 'application/octet-stream' };
-
-export function pushScope(path: string): string {
-  return `repository:${path}:pull,push`;
-}
 
 export async function uploadBlob(scope: RequestScope, ref: ImageReference, source: UploadSource, options: UploadOptions): Promise<void> {
   await retry(() => uploadOnce(scope, ref, source, options), {

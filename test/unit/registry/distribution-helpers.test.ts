@@ -7,6 +7,7 @@ import { credentialsFingerprint, fetchToken, parseTokenResponse, TokenCache } fr
 import { isTransient, networkError, statusError, type ErrorContext } from '../../../src/registry/distribution/errors';
 import { detectManifestMediaType, manifestDigest } from '../../../src/registry/distribution/manifest';
 import { chunksOf, withDigest } from '../../../src/registry/distribution/upload';
+import { mergeScopes } from '../../../src/registry/distribution/scopes';
 
 test('token responses: token or access_token, expires_in with Docker minimum of 60s', () => {
   const now = 1_000_000;
@@ -122,4 +123,10 @@ test('fetchToken: GET with Basic and scopes, POST with a refresh token, errors b
   await assert.rejects(fetchToken({ realm: 'https://a/t', scopes: [] }, reply(401, ''), () => 0), (e) => isForgeError(e, 'Unauthorized'));
   await assert.rejects(fetchToken({ realm: 'https://a/t', scopes: [] }, reply(503, ''), () => 0), (e) => isForgeError(e, 'Unavailable') && isTransient(e));
   await assert.rejects(fetchToken({ realm: 'https://a/t', scopes: [] }, reply(404, ''), () => 0), (e) => isForgeError(e, 'Internal'));
+});
+
+test('mergeScopes unions actions per resource whatever their order', () => {
+  assert.deepEqual(mergeScopes(['repository:a/b:pull,push', 'repository:a/b:push,pull']), ['repository:a/b:pull,push']);
+  assert.deepEqual(mergeScopes(['repository:a:pull', 'repository:a:push', 'repository:c:pull']), ['repository:a:pull,push', 'repository:c:pull']);
+  assert.deepEqual(mergeScopes(['registry:catalog:*', 'odd']), ['registry:catalog:*', 'odd']);
 });
