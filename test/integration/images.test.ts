@@ -126,6 +126,16 @@ describe('images: pull, list, tag, inspect, push, save, load, rmi, prune', () =>
     assert.equal(remote.Digest, busybox.manifestDigest);
   });
 
+  it('pulls Docker schema 2 manifests as well as OCI ones', async () => {
+    const target = `${registry.host}/v2s2/busybox:latest`;
+    execFileSync('skopeo', ['copy', '--quiet', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${busybox.layoutDir}:${busybox.tag}`, `docker://${target}`]);
+    await ok(['pull', target]);
+    const [img] = JSON.parse((await ok(['image', 'inspect', target])).stdout);
+    assert.equal(img.Descriptor.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+    assert.deepEqual(img.RootFS.Layers, busybox.diffIds);
+    await ok(['rmi', target]);
+  });
+
   it('push of a name that does not exist is NotFound', async () => {
     const r = await daemon.cli(['push', `${registry.host}/nothing/here:v9`]);
     assert.equal(r.code, 1);
