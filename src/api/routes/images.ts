@@ -1,4 +1,6 @@
 /** Native image routes under /v1: parse, call the runtime verb, respond. */
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
 import { pull } from '../../runtime/pull';
@@ -88,10 +90,37 @@ export function registerImageRoutes(router: Router, rt: RuntimeContext): void {
   });
 
   router.native('POST', '/images/load', async ({ req, res }) => {
+    // The importer destroys its input when it fails; destroying the request itself would reset
+    // the connection before the client reads the error. It reads a copy; on failure the rest of
+    // the upload is drained, then the error is sent.
+    const input = new PassThrough();
+    req.pipe(input);
+    req.on('error', (err) => input.destroy(err));
+    req.on('close', () => {
+      if (!req.complete) input.destroy(new ForgeError('Unavailable', 'the client closed the connection before the end of the archive'));
+    });
     await streamProgress(
       res,
-      (emit) => loadImages(rt, req, emit),
+      async (emit) => {
+        try {
+          return await loadImages(rt, input, emit);
+        } catch (err) {
+          req.unpipe(input);
+          await drain(req);
+          throw err;
+        }
+      },
       (result) => ({ status: 'done', aux: { ...result } }),
     );
+  });
+}
+
+/** Reads and discards what is left of a request body. */
+function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.resume();
   });
 }

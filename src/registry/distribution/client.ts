@@ -118,7 +118,8 @@ export class RegistryClient implements DistributionClient {
       const length = Number(res.headers['content-length']);
       if (res.headers['content-length'] !== undefined && Number.isFinite(length) && length !== descriptor.size) {
         await discard(res.body);
-        throw new ForgeError('Internal', `registry ${context.registry} serves blob ${descriptor.digest} with ${length} bytes, its descriptor says ${descriptor.size}`, {
+        // Bad content from the registry, like a digest mismatch: not a fault of ForgeOne itself.
+        throw new ForgeError('InvalidArgument', `registry ${context.registry} serves blob ${descriptor.digest} with ${length} bytes, its descriptor says ${descriptor.size}`, {
           details: { digest: descriptor.digest, size: descriptor.size, contentLength: length },
         });
       }

@@ -150,10 +150,16 @@ class BlobFetcher {
       },
     ).catch((err: unknown) => {
       const what = isLayer ? `layer ${digest}` : `config ${digest}`;
-      if (err instanceof ForgeError) {
-        throw new ForgeError(err.code, `pulling ${what} of ${formatReference(ref)} from ${this.endpoint.host}: ${err.message}`, {
-          cause: err,
-          ...(err.hint ? { hint: err.hint } : {}),
+      // A body cut mid-download surfaces as a raw socket error from the stream, not a ForgeError.
+      const known = err instanceof ForgeError
+        ? err
+        : isTransientError(err)
+          ? new ForgeError('Unavailable', `the connection to the registry broke mid-download: ${(err as Error).message}`, { cause: err })
+          : undefined;
+      if (known) {
+        throw new ForgeError(known.code, `pulling ${what} of ${formatReference(ref)} from ${this.endpoint.host}: ${known.message}`, {
+          cause: known,
+          ...(known.hint ? { hint: known.hint } : {}),
           details: { digest, registry: this.endpoint.host },
         });
       }
