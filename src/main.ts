@@ -7,6 +7,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadDaemonConfig, type DaemonConfig } from './config/daemon-config';
 import { dataPaths, type DataPaths } from './config/paths';
+import { ForgeError } from './errors';
 import { createLogger, type Logger, type LogLevel } from './util/logger';
 import { Limiter, SingleFlight } from './util/concurrency';
 import { OciLayoutStore } from './registry/content/oci-layout-store';
@@ -23,6 +24,20 @@ import { EventBus } from './runtime/events';
 import { recover } from './runtime/recover';
 import { createApiServer, listenOnSocket } from './api/server';
 import type { PullResult } from './config/api-types';
+import { ContainersRepository } from './state/containers-repository';
+import { ContainerLocks } from './runtime/containers/locks';
+import { ExitMonitor } from './runtime/containers/monitor';
+import { PendingAttachments } from './runtime/containers/attach';
+import { ExecSessions } from './runtime/containers/exec';
+import { restartAfterExit } from './runtime/containers/start';
+import { removeContainer } from './runtime/containers/remove';
+import { recoverContainers } from './runtime/containers/recover';
+import { containersUsingVolume } from './runtime/volumes/volumes';
+import { NativeEngine, prepareCgroups } from './engine/native';
+import type { Engine, EngineKind } from './engine/types';
+import { createSnapshotter, createVolumeStore } from './fs';
+import { findInit } from './host';
+import { readHostLimits } from './security/rlimits';
 
 export interface DaemonOptions {
   root: string;
@@ -71,6 +86,12 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
     const store = new OciLayoutStore({ root: paths.content, ingest: paths.ingest });
     await store.init();
     const eventLog = new EventsRepository(db);
+    const containers = new ContainersRepository(db);
+    await prepareCgroups({ mode: config['cgroups-fix'], logger: log });
+    const engines = new Map<EngineKind, Engine>([
+      ['native', new NativeEngine({ runtime: config.runtime, stateDir: path.join(paths.runroot, 'containers'), bundleRoot: paths.containers, runtimeRoot: path.join(paths.runroot, config.runtime), logger: log })],
+    ]);
+    const monitor = new ExitMonitor();
     const registry = new RegistryClient({ config, userAgent: `forgeone/${productVersion()} (node ${process.version})` });
     const rt: RuntimeContext = {
       config,
@@ -90,8 +111,26 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
       pulls: new SingleFlight<PullResult>(),
       storeMutex: new Limiter(1),
       version: productVersion(),
+      containers,
+      containerLocks: new ContainerLocks(),
+      engine: (kind) => {
+        const engine = engines.get(kind);
+        if (!engine) throw new ForgeError('Unavailable', `the ${kind} engine is not available on this daemon`);
+        return engine;
+      },
+      monitor,
+      snapshotter: createSnapshotter({ root: paths.root, containers: paths.containers, snapshots: paths.snapshots, logger: log }),
+      volumes: createVolumeStore({ root: path.join(paths.root, 'volumes'), inUse: (name: string) => containersUsingVolume({ containers }, name).length > 0 }),
+      hostLimits: readHostLimits(),
+      initPath: findInit(),
+      pendingAttachments: new PendingAttachments(),
+      execSessions: new ExecSessions(),
     };
+    monitor.bind(rt);
+    monitor.restartHook = restartAfterExit;
+    monitor.autoRemoveHook = (r, id) => removeContainer(r, id, { force: true, volumes: true }).then(() => undefined);
     await recover(rt);
+    await recoverContainers(rt);
     const server = createApiServer(rt);
     await listenOnSocket(server, { socket: paths.socket, group: groupId(config.group) });
     await fs.writeFile(paths.pidFile, `${process.pid}\n`);
@@ -105,6 +144,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
       async stop() {
         if (stopped) return;
         stopped = true;
+        monitor.stopAll();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -1,10 +1,13 @@
 /**
  * The API client the CLI (and tests) use: HTTP over the daemon's unix socket. Errors from the
- * daemon come back as ForgeErrors with the daemon's code, message and hint.
+ * daemon come back as ForgeErrors with the daemon's code, message, hint and details.
+ * `hijack` speaks Docker's upgrade protocol (attach, exec start): after a 101 the connection is
+ * a raw bidirectional byte stream.
  */
 import * as http from 'node:http';
+import type * as net from 'node:net';
 import type { Readable } from 'node:stream';
-import { ForgeError, isErrorCode } from '../errors';
+import { ForgeError, isErrorCode, type ErrorCode } from '../errors';
 import type { ProgressEvent } from '../util/progress';
 
 export interface RequestOptions {
@@ -13,7 +16,31 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** A stream sent as the body (archives). */
   upload?: Readable;
+  /** Aborts the request (a long poll the caller no longer needs). */
+  signal?: AbortSignal;
+  /**
+   * Called once the whole request has been handed to the connected socket: for a long poll that
+   * must be registered before the caller acts (`wait` before `start`).
+   */
+  onSent?: () => void;
 }
+
+export interface Hijacked {
+  /** The raw connection after the 101; end() half-closes it (the container's stdin ends). */
+  socket: net.Socket;
+  /** Bytes the daemon sent right after the 101, before the socket was handed over. */
+  head: Buffer;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'InvalidArgument',
+  401: 'Unauthorized',
+  403: 'PermissionDenied',
+  404: 'NotFound',
+  409: 'Conflict',
+  501: 'NotImplemented',
+  503: 'Unavailable',
+};
 
 export class ApiClient {
   constructor(readonly socketPath: string) {}
@@ -54,6 +81,25 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Sends a request with `Connection: Upgrade` / `Upgrade: tcp` and resolves with the raw socket
+   * once the daemon answers 101 Switching Protocols; any other answer becomes its ForgeError.
+   */
+  hijack(method: string, path: string, options: RequestOptions = {}): Promise<Hijacked> {
+    const headers = { ...options.headers, Connection: 'Upgrade', Upgrade: 'tcp' };
+    return new Promise((resolve, reject) => {
+      const req = this.makeRequest(method, path, { ...options, headers }, undefined, (res) => {
+        // A plain response: the daemon refused the upgrade (no such container, bad state...).
+        this.errorFrom(res).then(reject, reject);
+      });
+      req.on('upgrade', (_res: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+        socket.setNoDelay(true);
+        resolve({ socket, head });
+      });
+      req.on('error', (err) => reject(connectionError(err, this.socketPath)));
+    });
+  }
+
   async ping(timeoutMs = 2000): Promise<boolean> {
     try {
       const res = await this.send('GET', '/_ping', {}, timeoutMs);
@@ -65,37 +111,54 @@ export class ApiClient {
   }
 
   private send(method: string, path: string, options: RequestOptions, timeoutMs?: number): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = this.makeRequest(method, path, options, timeoutMs, resolve);
+      req.on('error', (err) => reject(connectionError(err, this.socketPath)));
+    });
+  }
+
+  /** Builds and sends the request; the caller listens for 'error' (and 'upgrade'). */
+  private makeRequest(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    timeoutMs: number | undefined,
+    onResponse: (res: http.IncomingMessage) => void,
+  ): http.ClientRequest {
     const url = new URL(path, 'http://forgeone');
     for (const [k, v] of Object.entries(options.query ?? {})) {
       if (v === undefined || v === false) continue;
       for (const item of Array.isArray(v) ? v : [v === true ? '1' : v]) url.searchParams.append(k, item);
     }
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          socketPath: this.socketPath,
-          method,
-          path: url.pathname + url.search,
-          headers: {
-            Host: 'forgeone',
-            ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } : {}),
-            ...(options.upload ? { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } : {}),
-            ...options.headers,
-          },
-          ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    const req = http.request(
+      {
+        socketPath: this.socketPath,
+        // No pooling: Node's global agent times idle sockets out after 5 s, which would cut
+        // long polls (wait, stop with a timeout, logs -f). A unix socket connects in microseconds.
+        agent: false,
+        method,
+        path: url.pathname + url.search,
+        headers: {
+          Host: 'forgeone',
+          ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } : {}),
+          ...(options.upload ? { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } : {}),
+          ...options.headers,
         },
-        resolve,
-      );
-      req.on('timeout', () => req.destroy(new ForgeError('Unavailable', `the daemon did not answer within ${timeoutMs} ms`)));
-      req.on('error', (err) => reject(connectionError(err, this.socketPath)));
-      if (options.upload) {
-        options.upload.on('error', (err) => req.destroy(err));
-        options.upload.pipe(req);
-      } else {
-        req.end(body);
-      }
-    });
+        ...(timeoutMs ? { timeout: timeoutMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      onResponse,
+    );
+    if (timeoutMs) req.on('timeout', () => req.destroy(new ForgeError('Unavailable', `the daemon did not answer within ${timeoutMs} ms`)));
+    if (options.onSent) notifyWhenSent(req, options.onSent);
+    if (options.upload) {
+      options.upload.on('error', (err) => req.destroy(err));
+      options.upload.pipe(req);
+    } else {
+      req.end(body);
+    }
+    return req;
   }
 
   private async errorFrom(res: http.IncomingMessage): Promise<ForgeError> {
@@ -108,9 +171,20 @@ export class ApiClient {
         ...(body.details ? { details: body.details } : {}),
       });
     } catch {
-      return new ForgeError('Internal', `daemon answered ${res.statusCode}: ${text.slice(0, 200)}`);
+      // No JSON body (HEAD requests, proxies): the status alone says what happened.
+      const code = STATUS_CODES[res.statusCode ?? 500] ?? 'Internal';
+      return new ForgeError(code, `daemon answered ${res.statusCode}${text ? `: ${text.slice(0, 200)}` : ''}`);
     }
   }
+}
+
+/** Calls `onSent` once the request is written and its socket connected (so the daemon can read it). */
+function notifyWhenSent(req: http.ClientRequest, onSent: () => void): void {
+  req.once('finish', () => {
+    const socket = req.socket;
+    if (!socket || !socket.connecting) onSent();
+    else socket.once('connect', () => onSent());
+  });
 }
 
 function errorFromDetail(event: ProgressEvent): ForgeError {

@@ -4,6 +4,7 @@
  * routes are registered bare and under `/v1.NN` in one place (STYLE.md 8).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -15,6 +16,20 @@ export interface RouteContext {
 }
 
 export type Handler = (ctx: RouteContext) => Promise<void> | void;
+
+/**
+ * A handler of a hijacked connection (`Connection: Upgrade`, Docker's attach and exec start):
+ * it gets the raw socket once the router has answered 101.
+ */
+export interface UpgradeContext {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  apiVersion: string | undefined;
+}
+export type UpgradeHandler = (ctx: UpgradeContext) => Promise<void> | void;
 
 interface Route {
   method: string;
@@ -39,6 +54,30 @@ function compile(pattern: string): { regex: RegExp; keys: string[] } {
 
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly upgrades: Array<{ method: string; regex: RegExp; keys: string[]; handler: UpgradeHandler }> = [];
+
+  /** A hijacking route, native (/v1) or Docker-compatible (bare and /v1.NN). */
+  upgrade(method: string, pattern: string, handler: UpgradeHandler, flavour: 'native' | 'docker' = 'native'): void {
+    if (flavour === 'native') {
+      const { regex, keys } = compile(`/v1${pattern}`);
+      this.upgrades.push({ method, regex, keys, handler });
+      return;
+    }
+    const { regex, keys } = compile(pattern);
+    this.upgrades.push({ method, regex, keys, handler });
+    this.upgrades.push({ method, regex: new RegExp(`^/v(1\\.[0-9]+)${regex.source.slice(1)}`), keys: ['__version', ...keys], handler });
+  }
+
+  matchUpgrade(method: string, pathname: string): { handler: UpgradeHandler; params: Record<string, string> } | undefined {
+    for (const route of this.upgrades) {
+      const m = route.regex.exec(pathname);
+      if (!m || route.method !== method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+      return { handler: route.handler, params };
+    }
+    return undefined;
+  }
 
   /** A native route: served under /v1. */
   native(method: string, pattern: string, handler: Handler): void {

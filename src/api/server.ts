@@ -10,6 +10,11 @@ import type { RuntimeContext } from '../runtime/context';
 import { API_VERSION } from '../runtime/system-info';
 import { Router } from './router';
 import { sendError } from './respond';
+import { errorBody } from './http-errors';
+import type { Duplex } from 'node:stream';
+import { registerContainerRoutes } from './routes/containers';
+import { registerContainerStreamRoutes } from './routes/container-streams';
+import { registerVolumeRoutes } from './routes/volumes';
 import { registerImageRoutes } from './routes/images';
 import { registerSystemRoutes } from './routes/system';
 
@@ -17,6 +22,9 @@ export function createRouter(rt: RuntimeContext): Router {
   const router = new Router();
   registerSystemRoutes(router, rt);
   registerImageRoutes(router, rt);
+  registerContainerRoutes(router, rt);
+  registerContainerStreamRoutes(router, rt);
+  registerVolumeRoutes(router, rt);
   return router;
 }
 
@@ -42,6 +50,27 @@ export function createApiServer(rt: RuntimeContext, router: Router = createRoute
       .catch((err: unknown) => {
         if (!(err instanceof ForgeError)) rt.logger.error('request failed', { path: url.pathname, error: (err as Error)?.stack ?? String(err) });
         sendError(res, err);
+      });
+  });
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://forgeone');
+    const match = router.matchUpgrade(req.method ?? 'POST', url.pathname);
+    const fail = (err: unknown) => {
+      const { status, body } = errorBody(err);
+      const text = JSON.stringify(body);
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    };
+    if (!match) {
+      fail(new ForgeError('NotFound', `no such API route for an upgrade: ${req.method} ${url.pathname}`));
+      return;
+    }
+    socket.on('error', (err) => rt.logger.debug('hijacked connection error', { path: url.pathname, error: err.message }));
+    Promise.resolve()
+      .then(() => match.handler({ req, socket, head, params: match.params, query: url.searchParams, apiVersion: match.params.__version }))
+      .catch((err: unknown) => {
+        if (!(err instanceof ForgeError)) rt.logger.error('upgrade request failed', { path: url.pathname, error: (err as Error)?.stack ?? String(err) });
+        if (socket.writable && !(socket as { upgraded?: boolean }).upgraded) fail(err);
+        else socket.destroy();
       });
   });
   server.keepAliveTimeout = 5000;

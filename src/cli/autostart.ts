@@ -27,8 +27,10 @@ async function startDaemon(settings: CliSettings, entryScript: string, client: A
   mkdirSync(settings.runroot, { recursive: true, mode: 0o711 });
   const logFile = path.join(settings.runroot, 'daemon.log');
   const log = openSync(logFile, 'a', 0o600);
-  const args = [entryScript, 'daemon', '--root', settings.root, '--runroot', settings.runroot];
+  // Global options go before the command (the CLI parses options positionally, like docker).
+  const args = [entryScript, '--root', settings.root, '--runroot', settings.runroot];
   if (settings.config) args.push('--config', settings.config);
+  args.push('daemon');
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
   closeSync(log);
   let exited: number | null | undefined;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../api/client';
 import { connect } from './autostart';
+import type { ExitPolicy } from './exit-codes';
 import { resolveSettings, type CliSettings, type GlobalOptions } from './settings';
 
 export interface CliDeps {
@@ -15,6 +16,8 @@ export interface CliDeps {
 
 export class CliContext {
   private connected: Promise<ApiClient> | undefined;
+  /** How a failure becomes the exit code; `run`, `start -a` and `exec` set `process`. */
+  exitPolicy: ExitPolicy = 'default';
 
   constructor(
     readonly program: Command,

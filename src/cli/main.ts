@@ -5,12 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import { ForgeError, toForgeError } from '../errors';
 import { CliContext, type CliDeps } from './context';
-import { EXIT_USAGE, exitCodeFor } from './exit-codes';
+import { EXIT_USAGE, exitCodeOf } from './exit-codes';
 import { registerImageCommands } from './commands/images';
 import { registerRegistryCommands } from './commands/registry';
 import { registerArchiveCommands } from './commands/archive';
 import { registerSystemCommands } from './commands/system';
 import { registerDaemonCommand } from './commands/daemon';
+import { registerContainerCommands } from './commands/containers/register';
 import { CLI_VERSION } from './version';
 
 export function createProgram(deps: CliDeps): { program: Command; ctx: CliContext } {
@@ -25,6 +26,8 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
     .option('-D, --debug', 'print stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // Like docker, global options go before the command, so `run IMAGE CMD -v` leaves `-v` to CMD.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
   const ctx = new CliContext(program, deps);
   registerImageCommands(program, ctx);
@@ -32,6 +35,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
   registerArchiveCommands(program, ctx);
   registerSystemCommands(program, ctx);
   registerDaemonCommand(program, ctx);
+  registerContainerCommands(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -41,7 +45,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
-  const { program } = createProgram(deps);
+  const { program, ctx } = createProgram(deps);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
@@ -57,6 +61,6 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       deps.stderr.write(`${(err as Error).stack ?? ''}\n`);
       if (!(err instanceof ForgeError)) deps.stderr.write(`(not a ForgeError: this is a bug)\n`);
     }
-    return exitCodeFor(e.code);
+    return exitCodeOf(e, ctx.exitPolicy);
   }
 }

@@ -122,3 +122,103 @@ export interface ErrorBody {
   hint?: string;
   details?: Record<string, unknown>;
 }
+
+/** One line of `ps`: Docker's ContainerSummary fields that tools read. */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  /** Unix seconds. */
+  Created: number;
+  State: string;
+  /** `Up 5 minutes`, `Exited (0) 2 seconds ago`, `Created`. */
+  Status: string;
+  Labels: Record<string, string>;
+  Engine: string;
+  Mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean; Name?: string }>;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  State: {
+    Status: string;
+    Running: boolean;
+    Paused: boolean;
+    Restarting: boolean;
+    OOMKilled: boolean;
+    Dead: boolean;
+    Pid: number;
+    ExitCode: number;
+    Error: string;
+    StartedAt: string;
+    FinishedAt: string;
+  };
+  Image: string;
+  ImageDigest: string;
+  RestartCount: number;
+  Engine: string;
+  LogPath: string;
+  Config: {
+    Hostname: string;
+    User: string;
+    Env: string[];
+    Cmd: string[];
+    Entrypoint: string[] | null;
+    WorkingDir: string;
+    Image: string;
+    Labels: Record<string, string>;
+    Tty: boolean;
+    OpenStdin: boolean;
+    StopSignal: string;
+  };
+  HostConfig: {
+    Binds: string[];
+    Memory: number;
+    NanoCpus: number;
+    PidsLimit: number;
+    CapAdd: string[];
+    CapDrop: string[];
+    SecurityOpt: string[];
+    ReadonlyRootfs: boolean;
+    RestartPolicy: { Name: string; MaximumRetryCount: number };
+    AutoRemove: boolean;
+    Init: boolean;
+    NetworkMode: string;
+    Tmpfs: Record<string, string>;
+  };
+  Mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean; Name?: string }>;
+  NetworkSettings: { Networks: Record<string, unknown>; IPAddress: string; Ports: Record<string, unknown> };
+  GraphDriver: { Name: string; Data: Record<string, string> };
+}
+
+export interface CreateResult {
+  Id: string;
+  Warnings: string[];
+}
+
+export interface WaitResult {
+  StatusCode: number;
+  Error?: { Message: string };
+}
+
+export interface VolumeInfo {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt: string;
+  Labels: Record<string, string>;
+  Scope: string;
+  Options: Record<string, string>;
+  UsageData?: { Size: number; RefCount: number };
+}
+
+export interface TopResult {
+  Titles: string[];
+  Processes: string[][];
+}

@@ -48,6 +48,11 @@ export const DaemonConfigSchema = z
     'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** OCI runtime for the native engine. */
     runtime: z.enum(['crun', 'runc']).default('crun'),
+    /**
+     * crun refuses hybrid cgroup hosts whose cgroup2 holds controllers (HOST-NOTES 2): `auto` moves
+     * those controllers to v1 mounts at start (and logs it), `off` only says what to run.
+     */
+    'cgroups-fix': z.enum(['auto', 'off']).default('auto'),
   })
   .strict();
 

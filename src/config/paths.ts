@@ -30,3 +30,28 @@ export function dataPaths(root: string, runroot: string): DataPaths {
     daemonLog: path.join(runroot, 'daemon.log'),
   };
 }
+
+export interface ContainerPaths {
+  /** `<root>/containers/<id>`: bundle (config.json), upper/work/rootfs, log, etc files. */
+  dir: string;
+  rootfs: string;
+  logPath: string;
+  /** The runtime spec as written at create. */
+  specFile: string;
+  hosts: string;
+  hostname: string;
+  resolvConf: string;
+}
+
+export function containerPaths(paths: DataPaths, id: string): ContainerPaths {
+  const dir = path.join(paths.containers, id);
+  return {
+    dir,
+    rootfs: path.join(dir, 'rootfs'),
+    logPath: path.join(dir, 'ctr.log'),
+    specFile: path.join(dir, 'spec.json'),
+    hosts: path.join(dir, 'hosts'),
+    hostname: path.join(dir, 'hostname'),
+    resolvConf: path.join(dir, 'resolv.conf'),
+  };
+}

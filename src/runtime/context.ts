@@ -13,6 +13,13 @@ import type { EventsRepository } from '../state/events-repository';
 import type { Logger } from '../util/logger';
 import { Limiter, SingleFlight } from '../util/concurrency';
 import type { EventBus } from './events';
+import type { ContainersRepository } from '../state/containers-repository';
+import type { Engine, EngineKind } from '../engine/types';
+import type { ContainerLocks } from './containers/locks';
+import type { ExitMonitor } from './containers/monitor';
+import type { Snapshotter, VolumeStore } from '../fs/types';
+import type { PendingAttachments } from './containers/attach';
+import type { ExecSessions } from './containers/exec';
 
 export interface RuntimeContext {
   readonly config: DaemonConfig;
@@ -33,6 +40,22 @@ export interface RuntimeContext {
   /** Serialises rewrites of index.json and garbage collection. */
   readonly storeMutex: Limiter;
   readonly version: string;
+
+  readonly containers: ContainersRepository;
+  readonly containerLocks: ContainerLocks;
+  /** The engine of a kind; Unavailable when that engine is not configured on this host. */
+  engine(kind: EngineKind): Engine;
+  /** Watches running tasks and records their exits. */
+  readonly monitor: ExitMonitor;
+  readonly snapshotter: Snapshotter;
+  readonly volumes: VolumeStore;
+  /** The host's limits that container specs must stay within (HOST-NOTES 3). */
+  readonly hostLimits: { nofileHard: number };
+  /** Attachments to containers that have not started yet. */
+  readonly pendingAttachments: PendingAttachments;
+  readonly execSessions: ExecSessions;
+  /** The init binary for `--init` (catatonit), when installed. */
+  readonly initPath: string | undefined;
 }
 
 export function createMutex(): Limiter {

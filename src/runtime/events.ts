@@ -20,6 +20,22 @@ export class EventBus {
     return record;
   }
 
+  /** Resolves on the next event with this topic and actor. */
+  waitFor(topic: string, actor: string, signal?: AbortSignal): Promise<EventRecord> {
+    return new Promise((resolve, reject) => {
+      const off = this.subscribe((e) => {
+        if (e.topic === topic && e.actor === actor) {
+          off();
+          resolve(e);
+        }
+      });
+      signal?.addEventListener('abort', () => {
+        off();
+        reject(signal.reason);
+      });
+    });
+  }
+
   subscribe(listener: (event: EventRecord) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);

@@ -53,4 +53,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'containers: the immutable config and the changing state, apart',
+    sql: `
+      CREATE TABLE containers (
+        id             TEXT PRIMARY KEY,      -- 64 hex
+        name           TEXT NOT NULL UNIQUE,
+        image          TEXT NOT NULL,         -- as the user named it
+        image_digest   TEXT NOT NULL,         -- manifest digest at create
+        image_id       TEXT NOT NULL,         -- config digest at create
+        engine         TEXT NOT NULL,
+        config         TEXT NOT NULL,         -- JSON ContainerConfig, written once
+        command        TEXT NOT NULL,         -- JSON array: the resolved entrypoint + cmd
+        created_at     INTEGER NOT NULL
+      );
+      CREATE INDEX containers_image ON containers(image_digest);
+      CREATE TABLE container_state (
+        id             TEXT PRIMARY KEY REFERENCES containers(id) ON DELETE CASCADE,
+        status         TEXT NOT NULL,
+        pid            INTEGER NOT NULL DEFAULT 0,
+        monitor_pid    INTEGER NOT NULL DEFAULT 0,
+        exit_code      INTEGER,
+        oom_killed     INTEGER NOT NULL DEFAULT 0,
+        error          TEXT NOT NULL DEFAULT '',
+        started_at     INTEGER,
+        finished_at    INTEGER,
+        restart_count  INTEGER NOT NULL DEFAULT 0,
+        last_backoff_ms INTEGER NOT NULL DEFAULT 0,
+        stopped_by_user INTEGER NOT NULL DEFAULT 0,
+        rootfs_mounted INTEGER NOT NULL DEFAULT 0,
+        updated_at     INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -34,3 +34,36 @@ export interface EventRecord {
   actor: string;
   attributes: Record<string, string>;
 }
+
+/** A container's record: the part written once at create. */
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  image: string;
+  imageDigest: string;
+  imageId: string;
+  engine: string;
+  /** JSON of the ContainerConfig (config/container-config.ts), parsed by the caller. */
+  config: unknown;
+  /** The command the task runs: resolved entrypoint + cmd, as at create. */
+  command: string[];
+  createdAt: number;
+}
+
+/** A container's changing state, its own record (DESIGN.md convention 5). */
+export interface ContainerStateRecord {
+  id: string;
+  status: string;
+  pid: number;
+  monitorPid: number;
+  exitCode: number | undefined;
+  oomKilled: boolean;
+  error: string;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+  restartCount: number;
+  lastBackoffMs: number;
+  stoppedByUser: boolean;
+  rootfsMounted: boolean;
+  updatedAt: number;
+}

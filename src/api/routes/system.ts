@@ -29,7 +29,7 @@ export function registerSystemRoutes(router: Router, rt: RuntimeContext): void {
     sendJson(res, 200, result);
   });
 
-  router.native('GET', '/events', ({ req, res, query }) => {
+  router.native('GET', '/events', ({ res, query }) => {
     const seconds = (name: string) => {
       const v = query.get(name);
       if (v === null) return undefined;
@@ -53,6 +53,6 @@ export function registerSystemRoutes(router: Router, rt: RuntimeContext): void {
       if (untilNano !== undefined && e.timeNano > untilNano) return void res.end();
       write(e);
     });
-    req.on('close', unsubscribe);
+    res.on('close', unsubscribe);
   });
 }

@@ -43,9 +43,11 @@ function rowsOf(images: ImageSummary[]): ImageRow[] {
   return rows;
 }
 
-export async function pullAction(ctx: CliContext, reference: string, opts: { quiet?: boolean; platform?: string }): Promise<void> {
+/** `out` (default stdout): run and create show the progress on stderr, keeping stdout the container's. */
+export async function pullAction(ctx: CliContext, reference: string, opts: { quiet?: boolean; platform?: string; out?: NodeJS.WriteStream }): Promise<void> {
   const client = await ctx.client();
-  const renderer = new ProgressRenderer(ctx.out, progressMode(ctx.out, !!opts.quiet));
+  const out = opts.out ?? ctx.out;
+  const renderer = new ProgressRenderer(out, progressMode(out, !!opts.quiet));
   let result: PullResult | undefined;
   const auth = await registryAuthHeader(ctx.settings(), reference);
   for await (const event of client.progress('POST', '/v1/images/pull', {
@@ -55,7 +57,8 @@ export async function pullAction(ctx: CliContext, reference: string, opts: { qui
     if (event.aux) result = event.aux as unknown as PullResult;
     renderer.render(event);
   }
-  if (result) ctx.out.write(`${result.reference}\n`);
+  // docker pull names what it pulled; docker run does not.
+  if (result && !opts.out) ctx.out.write(`${result.reference}\n`);
 }
 
 async function listAction(ctx: CliContext, reference: string | undefined, opts: { quiet?: boolean; digests?: boolean; format?: string; filter?: string[] }): Promise<void> {

@@ -1,0 +1,54 @@
+/**
+ * The Linux adapter of Mounter: mount(8) and umount(8) from util-linux, and /proc/self/mountinfo.
+ * mount(8) rather than a syscall binding because Node has none and a native addon is a build
+ * step on every host; one process per container start is noise next to the runtime's own work.
+ */
+import { promises as fs } from 'node:fs';
+import { errors } from '../../errors';
+import type { Mounter, MountSpec } from '../types';
+import { readMountInfo } from './mountinfo';
+import { CommandFailed, runCommand } from './run-command';
+
+export class LinuxMounter implements Mounter {
+  async mount(spec: MountSpec): Promise<void> {
+    const args =
+      spec.type === 'bind'
+        ? ['-o', ['bind', ...spec.options].join(','), '--', spec.source, spec.target]
+        : ['-t', 'overlay', '-o', spec.options.join(','), '--', spec.source, spec.target];
+    try {
+      await runCommand('mount', args, { cwd: spec.cwd, packageName: 'mount' });
+    } catch (err) {
+      if (!(err instanceof CommandFailed)) throw err;
+      throw errors.internal(`mounting ${spec.type} at ${spec.target}: ${err.stderr.trim()}`, {
+        cause: err,
+        details: { options: spec.options.join(',') },
+        hint: spec.type === 'overlay' ? 'check dmesg for the overlayfs message; the kernel needs overlay support' : undefined,
+      });
+    }
+  }
+
+  async unmount(target: string, options: { detach?: boolean } = {}): Promise<void> {
+    try {
+      await runCommand('umount', [...(options.detach ? ['-l'] : []), '--', target], { packageName: 'mount' });
+    } catch (err) {
+      if (!(err instanceof CommandFailed)) throw err;
+      if (/not mounted|no mount point specified|No such file or directory/i.test(err.stderr)) {
+        throw errors.notFound(`nothing is mounted at ${target}`, { cause: err });
+      }
+      if (/busy/i.test(err.stderr)) throw errors.unavailable(`${target} is busy`, { cause: err });
+      throw errors.internal(`unmounting ${target}: ${err.stderr.trim()}`, { cause: err });
+    }
+  }
+
+  async mountPoints(dir: string): Promise<string[]> {
+    let real: string;
+    try {
+      real = await fs.realpath(dir);
+    } catch {
+      return [];
+    }
+    return (await readMountInfo())
+      .map((m) => m.mountPoint)
+      .filter((p) => p === real || p.startsWith(real === '/' ? '/' : `${real}/`));
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `rm`: a running container needs `force` (then it is killed first). Removes the task, the rootfs
+ * mount and layer, the container's files, anonymous volumes with `volumes`, and the record.
+ * Returns the bytes the container had written (its upper dir).
+ */
+import { promises as fs } from 'node:fs';
+import { transition, hasLiveTask } from '../../lifecycle/container-states';
+import { containerPaths } from '../../config/paths';
+import type { RuntimeContext } from '../context';
+import { findContainer, reload } from './find-container';
+
+export interface RemoveOptions {
+  force?: boolean;
+  /** Also remove the anonymous volumes the container used (`rm -v`). */
+  volumes?: boolean;
+}
+
+export async function removeContainer(rt: RuntimeContext, input: string, options: RemoveOptions): Promise<number> {
+  const { record } = findContainer(rt, input);
+  let reclaimed = 0;
+  await rt.containerLocks.with(record.id, async () => {
+    const c = reload(rt, record.id);
+    transition(c.state.status, options.force ? 'forceRemove' : 'remove', c.record.name);
+    const id = c.record.id;
+    const engine = rt.engine(c.record.engine as never);
+    if (hasLiveTask(c.state.status)) {
+      rt.containers.updateState(id, { stoppedByUser: true });
+      const exited = engine.wait(id).catch(() => undefined);
+      await engine.kill(id, 'SIGKILL', { all: true }).catch(() => undefined);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    }
+    rt.containers.updateState(id, { status: 'removing' });
+    rt.monitor.unwatch(id);
+    await engine.delete(id);
+    reclaimed = await rt.snapshotter.usage(id).then((u) => u.bytes).catch(() => 0);
+    await rt.snapshotter.unmount(id);
+    await rt.snapshotter.removeContainerLayer(id);
+    await fs.rm(containerPaths(rt.paths, id).dir, { recursive: true, force: true });
+    if (options.volumes) {
+      for (const m of c.config.mounts) {
+        if (m.type !== 'volume') continue;
+        const v = await rt.volumes.get(m.source).catch(() => undefined);
+        if (v?.anonymous) await rt.volumes.remove(v.name).catch((err: unknown) => rt.logger.warn('volume not removed', { name: v.name, error: (err as Error).message }));
+      }
+    }
+    rt.containers.delete(id);
+    rt.events.publish('/containers/destroy', id, { name: c.record.name });
+  });
+  return reclaimed;
+}
