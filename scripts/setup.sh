@@ -16,7 +16,7 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 # Everything the project uses at run time and in tests (DESIGN.md section 4), plus what
 # building better-sqlite3 from source needs (HOST-NOTES item 4). Later issues add to this list.
 PACKAGES=(
-  crun runc conmon catatonit
+  crun runc conmon catatonit attr zstd
   containernetworking-plugins iptables
   skopeo umoci docker-registry busybox-static
   apache2-utils openssl prometheus

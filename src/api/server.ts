@@ -13,7 +13,7 @@ import { sendError } from './respond';
 import { errorBody } from './http-errors';
 import type { Duplex } from 'node:stream';
 import { registerContainerRoutes } from './routes/containers';
-import { registerContainerStreamRoutes } from './routes/container-streams';
+import { registerArchiveRoutes, registerContainerStreamRoutes } from './routes/container-streams';
 import { registerVolumeRoutes } from './routes/volumes';
 import { registerImageRoutes } from './routes/images';
 import { registerSystemRoutes } from './routes/system';
@@ -24,6 +24,7 @@ export function createRouter(rt: RuntimeContext): Router {
   registerImageRoutes(router, rt);
   registerContainerRoutes(router, rt);
   registerContainerStreamRoutes(router, rt);
+  registerArchiveRoutes(router, rt);
   registerVolumeRoutes(router, rt);
   return router;
 }

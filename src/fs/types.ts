@@ -227,8 +227,9 @@ export interface VolumeStore {
   prune(options?: PruneVolumesOptions): Promise<PruneVolumesResult>;
   /**
    * Docker's copy-up: when the volume is empty and `source.path` is a directory in the image,
-   * copies its content (modes, owners, times, symlinks, hard links) and the directory's own mode
-   * and owner into the volume. Returns whether anything was copied.
+   * copies its content (modes, owners, times, symlinks, hard links; not xattrs) and the
+   * directory's own mode and owner into the volume. False when the volume was not empty or the
+   * image has no directory there (nothing done).
    */
   populateFrom(name: string, source: PopulateSource): Promise<boolean>;
   usage(name: string): Promise<DiskUsage>;

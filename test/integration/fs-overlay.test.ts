@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ForgeError } from '../../src/errors';
+import { LinuxMounter } from '../../src/fs/linux/mounter';
 import { readMountInfo } from '../../src/fs/linux/mountinfo';
+import { runMounterSuite } from '../../src/fs/testsuite';
 import { createSnapshotter, type OverlaySnapshotter } from '../../src/fs/snapshots/overlay/overlay-snapshotter';
 import type { LayerSource } from '../../src/fs/types';
 import type { Digest } from '../../src/util/digest';
@@ -39,6 +41,17 @@ async function mountsUnder(dir: string): Promise<string[]> {
 }
 
 const code = (c: string) => (err: unknown) => err instanceof ForgeError && err.code === c;
+
+if (isRoot) {
+  runMounterSuite('linux (mount(8))', () => ({
+    mounter: new LinuxMounter(),
+    makeBusy: async (target) => {
+      const child = spawn('sleep', ['60'], { cwd: target, stdio: 'ignore' });
+      await new Promise((resolve) => child.once('spawn', resolve));
+      return () => child.kill('SIGKILL');
+    },
+  }));
+}
 
 describe('overlay snapshotter (real mounts)', { skip: !isRoot && 'needs root (mount, mknod)' }, () => {
   const tmp = new TempDirs();

@@ -10,6 +10,8 @@ import { attach, resize } from '../../runtime/containers/attach';
 import { containerLogs } from '../../runtime/containers/logs';
 import { createExec, inspectExec, resizeExec, startExec } from '../../runtime/containers/exec';
 import { findContainer } from '../../runtime/containers/find-container';
+import { readArchive, statPath, writeArchive } from '../../runtime/containers/archive';
+import { pipeline } from 'node:stream/promises';
 import type { Router } from '../router';
 import { boolParam, readJson, sendJson } from '../respond';
 import { acceptUpgrade } from '../hijack';
@@ -152,6 +154,32 @@ export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext
 
   router.native('POST', '/exec/{id}/resize', async ({ res, params, query }) => {
     await resizeExec(rt, params.id!, dimension(query, 'h'), dimension(query, 'w'));
+    sendJson(res, 200, {});
+  });
+}
+
+export function registerArchiveRoutes(router: Router, rt: RuntimeContext): void {
+  const header = (stat: unknown) => Buffer.from(JSON.stringify(stat)).toString('base64');
+  const pathParam = (query: URLSearchParams) => {
+    const p = query.get('path');
+    if (!p) throw new ForgeError('InvalidArgument', 'query parameter "path" is required');
+    return p;
+  };
+  router.native('HEAD', '/containers/{id}/archive', async ({ res, params, query }) => {
+    const stat = await statPath(rt, params.id!, pathParam(query));
+    res.writeHead(200, { 'X-Docker-Container-Path-Stat': header(stat) });
+    res.end();
+  });
+  router.native('GET', '/containers/{id}/archive', async ({ res, params, query }) => {
+    const { stat, stream } = await readArchive(rt, params.id!, pathParam(query));
+    res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': header(stat) });
+    await pipeline(stream, res).catch((err: unknown) => {
+      rt.logger.warn('archive read failed', { id: params.id, error: (err as Error).message });
+      res.destroy();
+    });
+  });
+  router.native('PUT', '/containers/{id}/archive', async ({ req, res, params, query }) => {
+    await writeArchive(rt, params.id!, pathParam(query), req);
     sendJson(res, 200, {});
   });
 }

@@ -12,7 +12,8 @@ import type {
 } from '../types';
 import { attachSocket } from './attach';
 import { writeControl, resizeMessage } from './control-fifo';
-import { createTask } from './create';
+import { createTask, readPidFile } from './create';
+import { monitorAlive } from './monitor-liveness';
 import { readExitFile, waitForExitFile, type ExitRecord } from './exit-file';
 import { runExec } from './exec';
 import { OciRuntime, type OciState } from './oci-runtime';
@@ -76,14 +77,22 @@ export class NativeEngine implements Engine {
 
   async wait(id: string, signal?: AbortSignal): Promise<ExitStatus> {
     const { p, runtime } = await this.load(id);
-    let strikes = 0;
-    // If conmon itself died (OOM-killed, kill -9), no exit file ever comes: after the runtime
-    // says "stopped" twice in a row, report the exit as unknown (255) rather than hang forever.
+    const conmonPid = await readPidFile(p.conmonPidFile);
+    let warned = false;
+    // If conmon itself died (OOM-killed, kill -9), no exit file ever comes. The task may live on
+    // unmonitored; once it is gone too, report the exit as unknown (255) rather than hang forever.
+    // conmon is checked by a /proc read; crun runs only after conmon is found dead.
     const check = async (): Promise<ExitRecord | undefined> => {
-      const state = await stateOrUndefined(runtime, id);
-      strikes = !state || state.status === 'stopped' ? strikes + 1 : 0;
-      if (strikes < 2) return undefined;
-      this.o.logger.warn('task stopped but conmon wrote no exit file; exit code unknown', { id });
+      if (conmonPid === 0 || (await monitorAlive(conmonPid))) return undefined;
+      const written = await readExitFile(p.exitFile); // it may have written the file just before exiting
+      if (written) return written;
+      const state = await stateOrUndefined(runtime, id).catch(() => undefined);
+      if (state && state.status !== 'stopped') {
+        if (!warned) this.o.logger.warn('the task\'s conmon is gone; the task runs unmonitored (no logs, no exit code)', { id, conmon: conmonPid });
+        warned = true;
+        return undefined;
+      }
+      this.o.logger.warn('the task\'s conmon is gone and wrote no exit file; exit code unknown', { id, conmon: conmonPid });
       return { exitCode: 255, exitedAt: new Date() };
     };
     const exit = await waitForExitFile(p.exitFile, { signal, check });

@@ -4,6 +4,7 @@
  * step on every host; one process per container start is noise next to the runtime's own work.
  */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { errors } from '../../errors';
 import type { Mounter, MountSpec } from '../types';
 import { readMountInfo } from './mountinfo';
@@ -47,8 +48,12 @@ export class LinuxMounter implements Mounter {
     } catch {
       return [];
     }
+    const prefix = real === '/' ? '/' : `${real}/`;
+    // mountinfo names real paths; answer in the caller's terms (the data root may be reached
+    // through a symlink), so `mountPoints(rootfs).includes(rootfs)` holds.
     return (await readMountInfo())
       .map((m) => m.mountPoint)
-      .filter((p) => p === real || p.startsWith(real === '/' ? '/' : `${real}/`));
+      .filter((p) => p === real || p.startsWith(prefix))
+      .map((p) => (p === real ? dir : path.join(dir, p.slice(prefix.length))));
   }
 }

@@ -5,7 +5,7 @@
  * uses fzstd (pure JS: Node 20's zlib has no zstd). Encrypted layers are refused.
  */
 import { createReadStream, promises as fs } from 'node:fs';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { errors, fromErrno } from '../../errors';
@@ -42,12 +42,11 @@ export async function openLayer(file: string, mediaType: string, options: OpenLa
   } catch (err) {
     throw fromErrno(err, `opening layer blob ${file}`) ?? err;
   }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  let counted: Readable = raw;
+  const stages: Array<Readable | Transform> = [createReadStream(file, { highWaterMark: 1 << 20 })];
   if (options.onBytes) {
     const onBytes = options.onBytes;
     let bytes = 0;
-    counted = raw.pipe(
+    stages.push(
       new Transform({
         transform(chunk: Buffer, _enc, cb) {
           bytes += chunk.length;
@@ -56,14 +55,15 @@ export async function openLayer(file: string, mediaType: string, options: OpenLa
         },
       }),
     );
-    raw.on('error', (err) => counted.destroy(err));
   }
   const compression = detectCompression(head);
-  if (compression === 'none') return counted;
-  const decoder = compression === 'gzip' ? createGunzip({ chunkSize: 1 << 20 }) : new ZstdDecompress();
-  counted.on('error', (err) => decoder.destroy(err));
-  decoder.on('close', () => raw.destroy());
-  return counted.pipe(decoder);
+  if (compression === 'gzip') stages.push(createGunzip({ chunkSize: 1 << 20 }));
+  if (compression === 'zstd') stages.push(new ZstdDecompress());
+  if (stages.length === 1) return stages[0]!;
+  // pipeline() tears every stage down when the last one is destroyed or any one fails, so a
+  // consumer that stops early never leaves the blob file open; errors reach the last stage.
+  pipeline(stages, () => undefined);
+  return stages.at(-1)!;
 }
 
 /** A Transform over fzstd's streaming decompressor. */

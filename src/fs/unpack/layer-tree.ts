@@ -25,6 +25,12 @@ export type Verified = { ok: true; stats: Stats | undefined } | { ok: false; rea
 export class LayerTree {
   /** Paths known to be real directories of this layer right now ('' is the root). */
   private readonly dirs = new Set<string>(['']);
+  /**
+   * Every path this layer has created. The target starts empty and nothing else writes to it, so
+   * a path not in here does not exist: `clear` skips its lstat. Should that ever be wrong, the
+   * creating calls (O_EXCL, mkdir, symlink, link) fail on an existing path rather than follow it.
+   */
+  private readonly present = new Set<string>(['']);
   readonly dirMeta = new Map<string, DirMeta>([['', { mode: 0o755, uid: 0, gid: 0 }]]);
   /** Called with a path whose entry was removed, so pending work on it and beneath is dropped. */
   onRemoved: (rel: string) => void = () => undefined;
@@ -45,20 +51,24 @@ export class LayerTree {
 
   /** Removes what this layer has at `rel`, unless it and the new entry are both directories. */
   async clear(rel: string, newIsDir: boolean): Promise<'kept-dir' | 'clear'> {
+    if (!this.present.has(rel)) return 'clear';
     const st = await lstatOrUndefined(this.abs(rel));
     if (!st) return 'clear';
     if (st.isDirectory() && newIsDir) return 'kept-dir';
     if (rel === '') throw errors.invalidArgument('layer replaces its root directory with a non-directory');
     // fs.rm never follows symlinks inside the tree it removes.
     await fs.rm(this.abs(rel), { recursive: true, force: true });
+    for (const known of [...this.present]) if (isAtOrUnder(known, rel)) this.present.delete(known);
     for (const known of [...this.dirs]) if (isAtOrUnder(known, rel)) this.dirs.delete(known);
     for (const known of [...this.dirMeta.keys()]) if (isAtOrUnder(known, rel)) this.dirMeta.delete(known);
     this.onRemoved(rel);
     return 'clear';
   }
 
-  markDir(rel: string): void {
-    this.dirs.add(rel);
+  /** Records that the layer now has an entry at `rel`. */
+  created(rel: string, isDir = false): void {
+    this.present.add(rel);
+    if (isDir) this.dirs.add(rel);
   }
 
   /** A fresh check, no cache: are all ancestors real directories? Also lstats `rel` itself. */
@@ -82,13 +92,13 @@ export class LayerTree {
     const below = await this.lower.lookup(rel);
     if (below.kind === 'symlink') throw writesThroughSymlink(rel, 'a lower layer');
     await fs.mkdir(this.abs(rel), { mode: 0o700 });
+    this.created(rel, true);
     this.dirMeta.set(
       rel,
       below.kind === 'dir'
         ? { mode: below.stats.mode & 0o7777, uid: below.stats.uid, gid: below.stats.gid, mtime: below.stats.mtimeMs / 1000 }
         : { mode: 0o755, uid: 0, gid: 0 },
     );
-    this.dirs.add(rel);
   }
 }
 

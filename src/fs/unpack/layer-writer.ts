@@ -32,6 +32,11 @@ export interface LayerWriterOptions {
   lowers: readonly string[];
   special: SpecialFiles;
   xattrPolicy: XattrPolicy;
+  /**
+   * The owner new files get without a chown (this process's euid/egid), when the target dir has
+   * no setgid bit to pass on: entries with that owner skip lchown, one syscall each. Default: none.
+   */
+  creator?: { uid: number; gid: number };
 }
 
 const OPAQUE_XATTR = 'trusted.overlay.opaque';
@@ -83,7 +88,8 @@ export class LayerWriter {
       case 'fifo':
         await this.tree.clear(rel, false);
         await this.options.special.makeFifo(this.tree.abs(rel), h.mode);
-        await fs.lchown(this.tree.abs(rel), h.uid, h.gid);
+        this.tree.created(rel);
+        if (this.needsChown(h)) await fs.lchown(this.tree.abs(rel), h.uid, h.gid);
         await fs.chmod(this.tree.abs(rel), h.mode);
         await fs.lutimes(this.tree.abs(rel), h.mtime, h.mtime);
         break;
@@ -129,7 +135,7 @@ export class LayerWriter {
 
   private async writeDir(rel: string, h: TarHeader): Promise<void> {
     if ((await this.tree.clear(rel, true)) === 'clear') await fs.mkdir(this.tree.abs(rel), { mode: 0o700 });
-    this.tree.markDir(rel);
+    this.tree.created(rel, true);
     const meta: DirMeta = { mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime };
     this.tree.dirMeta.set(rel, meta);
   }
@@ -139,12 +145,13 @@ export class LayerWriter {
     await this.tree.clear(rel, false);
     const flags = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
     const handle = await fs.open(this.tree.abs(rel), flags, 0o600);
+    this.tree.created(rel);
     try {
       for await (const chunk of entry.body()) {
         let offset = 0;
         while (offset < chunk.length) offset += (await handle.write(chunk, offset)).bytesWritten;
       }
-      await handle.chown(h.uid, h.gid);
+      if (this.needsChown(h)) await handle.chown(h.uid, h.gid);
       await handle.chmod(h.mode);
       await handle.utimes(h.mtime, h.mtime);
     } finally {
@@ -158,7 +165,8 @@ export class LayerWriter {
     }
     await this.tree.clear(rel, false);
     await fs.symlink(h.linkname, this.tree.abs(rel));
-    await fs.lchown(this.tree.abs(rel), h.uid, h.gid);
+    this.tree.created(rel);
+    if (this.needsChown(h)) await fs.lchown(this.tree.abs(rel), h.uid, h.gid);
     await fs.lutimes(this.tree.abs(rel), h.mtime, h.mtime);
   }
 
@@ -174,6 +182,12 @@ export class LayerWriter {
     await this.tree.clear(rel, false);
     // link(2) never follows a symlink named as its target, so linking to a symlink is harmless.
     await fs.link(this.tree.abs(target), this.tree.abs(rel));
+    this.tree.created(rel);
+  }
+
+  private needsChown(h: TarHeader): boolean {
+    const c = this.options.creator;
+    return c === undefined || c.uid !== h.uid || c.gid !== h.gid;
   }
 
   private noteXattrs(rel: string, h: TarHeader): void {

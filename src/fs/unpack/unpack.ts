@@ -4,6 +4,7 @@
  * is written, and compared with the diffID at the end; the caller unpacks into a scratch dir and
  * throws it away on any error, so a mismatched or hostile layer leaves nothing behind.
  */
+import { promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { ForgeError, errors, fromErrno } from '../../errors';
 import { HashingStream, type Digest } from '../../util/digest';
@@ -38,6 +39,11 @@ export interface UnpackResult {
 
 /** Unpacks the layer blob at `blob` into the existing, empty directory `target`. */
 export async function unpackLayer(blob: string, mediaType: string, target: string, options: UnpackOptions): Promise<UnpackResult> {
+  const targetStats = await fs.lstat(target);
+  if (!targetStats.isDirectory() || (await fs.readdir(target)).length > 0) {
+    throw errors.failedPrecondition(`unpack target ${target} must be an empty directory`);
+  }
+  const setgid = (targetStats.mode & 0o2000) !== 0;
   const tarStream = await openLayer(blob, mediaType, options.onBytes ? { onBytes: options.onBytes } : {});
   const hasher = new HashingStream();
   const hashed = pipeline(tarStream, hasher, () => undefined);
@@ -46,6 +52,7 @@ export async function unpackLayer(blob: string, mediaType: string, target: strin
     lowers: options.lowers ?? [],
     special: options.special,
     xattrPolicy: options.xattrPolicy ?? defaultXattrPolicy,
+    ...(setgid || !process.geteuid ? {} : { creator: { uid: process.geteuid(), gid: process.getegid!() } }),
   });
   try {
     for await (const entry of readTar(reader)) await writer.write(entry);

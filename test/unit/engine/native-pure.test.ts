@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { chunkStdin, demuxMessage, forward } from '../../../src/engine/native/attach';
 import { resizeMessage, writeControl } from '../../../src/engine/native/control-fifo';
 import { parseExitCode, readExitFile, waitForExitFile } from '../../../src/engine/native/exit-file';
+import { monitorAlive, parseProcStat } from '../../../src/engine/native/monitor-liveness';
 import { assertTaskId, execPaths, taskPaths } from '../../../src/engine/native/paths';
 import { execProcessSpec } from '../../../src/engine/native/process-spec';
 import { signalNumber } from '../../../src/engine/signals';
@@ -117,4 +118,12 @@ test('forward: demuxes output, writes stdin in chunks, half-closes on stdin end,
   sock.emit('close');
   await session.done;
   assert.equal(destroyed, true);
+});
+
+test('monitor liveness reads /proc/<pid>/stat: zombies are dead', async () => {
+  assert.deepEqual(parseProcStat('123 (conmon) S 1 123 123 0'), { comm: 'conmon', state: 'S' });
+  assert.deepEqual(parseProcStat('9 (a) b) Z 1'), { comm: 'a) b', state: 'Z' });
+  assert.equal(parseProcStat('garbage'), undefined);
+  assert.equal(await monitorAlive(process.pid), false, 'alive, but not conmon');
+  assert.equal(await monitorAlive(0), false);
 });

@@ -147,6 +147,18 @@ describe('unpacking a layer', { skip: !isRoot && 'needs root (lchown, mknod, tru
     assert.equal(a.mtimeMs / 1000, DEFAULT_MTIME, 'implicit parent dir copies the lower dir\'s mtime');
   });
 
+  it('handles odd names (space, newline, =, backslash, UTF-8) in whiteouts and xattrs', async () => {
+    const base = await tmp.make('forgeone-unpack-');
+    const odd = 'we ird\nna=me\\é';
+    const { dirs } = await unpackStack(base, [
+      [{ name: `${odd}/f`, content: 'f' }, { name: odd, type: 'dir' }],
+      [{ name: `${odd}/.wh.f`, content: '' }, { name: `${odd}/.wh..wh..opq`, content: '' }, { name: `${odd}/g`, content: 'g', xattrs: { 'user.a b\\c': 'v' } }],
+    ]);
+    assert.ok(await isWhiteout(path.join(dirs[1]!, odd, 'f')));
+    assert.equal(xattr(path.join(dirs[1]!, odd), 'trusted.overlay.opaque')?.toString(), 'y');
+    assert.equal(xattr(path.join(dirs[1]!, odd, 'g'), 'user.a b\\c')?.toString(), 'v');
+  });
+
   it('drops whiteouts and opaque markers in a bottom layer (nothing below to hide)', async () => {
     const base = await tmp.make('forgeone-unpack-');
     const { dirs } = await unpackStack(base, [[{ name: 'a/.wh.x', content: '' }, { name: 'o/.wh..wh..opq', content: '' }]]);
@@ -191,14 +203,18 @@ describe('unpacking a layer', { skip: !isRoot && 'needs root (lchown, mknod, tru
 
   it('refuses corrupt gzip, a truncated tar and encrypted layers', async () => {
     const base = await tmp.make('forgeone-unpack-');
-    await fs.mkdir(path.join(base, 'fs'));
+    await fs.mkdir(path.join(base, 'fs/not-empty'), { recursive: true });
     const gz = gzipSync(makeTar([{ name: 'f', content: 'x'.repeat(5000) }]));
     gz[gz.length - 20] ^= 0xff;
     await fs.writeFile(path.join(base, 'corrupt'), gz);
     await fs.writeFile(path.join(base, 'truncated'), gzipSync(makeTar([{ name: 'f', content: 'x'.repeat(5000) }]).subarray(0, 2000)));
-    const code = (p: Promise<unknown>, c: string) => assert.rejects(p, (err: unknown) => err instanceof ForgeError && err.code === c);
-    await code(unpackLayer(path.join(base, 'corrupt'), 'application/vnd.oci.image.layer.v1.tar+gzip', path.join(base, 'fs'), { special }), 'InvalidArgument');
-    await code(unpackLayer(path.join(base, 'truncated'), 'application/vnd.oci.image.layer.v1.tar+gzip', path.join(base, 'fs'), { special }), 'InvalidArgument');
-    await code(unpackLayer(path.join(base, 'corrupt'), 'application/vnd.oci.image.layer.v1.tar+gzip+encrypted', path.join(base, 'fs'), { special }), 'NotImplemented');
+    const attempt = async (blob: string, mediaType: string, c: string) => {
+      const target = await fs.mkdtemp(path.join(base, 'fs-'));
+      await assert.rejects(unpackLayer(path.join(base, blob), mediaType, target, { special }), (err: unknown) => err instanceof ForgeError && err.code === c);
+    };
+    await attempt('corrupt', 'application/vnd.oci.image.layer.v1.tar+gzip', 'InvalidArgument');
+    await attempt('truncated', 'application/vnd.oci.image.layer.v1.tar+gzip', 'InvalidArgument');
+    await attempt('corrupt', 'application/vnd.oci.image.layer.v1.tar+gzip+encrypted', 'NotImplemented');
+    await assert.rejects(unpackLayer(path.join(base, 'corrupt'), 'x', path.join(base, 'fs'), { special }), (err: unknown) => err instanceof ForgeError && err.code === 'FailedPrecondition', 'a non-empty target');
   });
 });
