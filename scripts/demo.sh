@@ -40,9 +40,25 @@ stop_pidfile() {
   rm -f "$pidfile"
 }
 
+# Containers outlive the daemon (conmon holds them): remove them through it while it runs.
+remove_containers() {
+  [[ -S $RUNROOT/forgeone.sock ]] || return 0
+  local ids
+  ids=$(FORGEONE_NO_AUTOSTART=1 forgeone ps -a -q 2>/dev/null || true)
+  [[ -z $ids ]] || FORGEONE_NO_AUTOSTART=1 forgeone rm -f $ids >/dev/null 2>&1 || true
+}
+
+# Mounts left under the data root by a run that was killed: released before the directories go.
+release_mounts() {
+  awk -v root="$ROOT" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done
+}
+
 cleanup() {
   local rc=$?
   log "cleaning up"
+  remove_containers
   stop_pidfile "$RUNROOT/forgeone.pid" "forgeone daemon"
   stop_pidfile "$DEMO/registry.pid" "docker-registry"
   if [[ $rc -eq 0 ]]; then
@@ -56,10 +72,11 @@ log "setup"
 bash scripts/setup.sh
 
 # A previous run may have been interrupted: stop what it left and start from clean directories.
-# (When containers are added, their mounts under $ROOT must be released before this rm.)
 mkdir -p "$DEMO"
+remove_containers
 stop_pidfile "$RUNROOT/forgeone.pid" "forgeone daemon from a previous run"
 stop_pidfile "$DEMO/registry.pid" "docker-registry from a previous run"
+release_mounts
 rm -rf "$ROOT" "$RUNROOT" "$REGISTRY_DIR" "$IMAGE_DIR"
 trap cleanup EXIT
 
@@ -119,9 +136,18 @@ if ! grep -q -e "$MANIFEST_DIGEST" -e "$CONFIG_DIGEST" <<<"$INSPECT"; then
 fi
 forgeone system df
 
+log "running containers (conmon + crun, secure defaults on)"
+OUT=$(forgeone run --rm "$REGISTRY/busybox:latest" sh -c 'echo hello from a ForgeOne container; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status')
+printf '%s\n' "$OUT"
+grep -q 'hello from a ForgeOne container' <<<"$OUT" || die "the container did not print its greeting"
+forgeone run -d --name demo-web "$REGISTRY/busybox:latest" sh -c 'while true; do date; sleep 1; done' >/dev/null
+forgeone exec demo-web sh -c 'echo "exec inside: $(hostname), pid 1 is $(cat /proc/1/comm)"'
+forgeone ps
+sleep 1
+forgeone logs --tail 2 demo-web
+forgeone rm -f demo-web >/dev/null
+
 # --- Later issues extend the demo here (keep each block short, and check what it prints): ---
-# TODO(run): run a container from the pulled image, e.g.
-#   forgeone run --rm "$REGISTRY/busybox:latest" echo hello from forgeone
 # TODO(wasm): run a WASM module through the wasm engine.
 # TODO(metrics): show the daemon's Prometheus metrics (and check them with `promtool check metrics`).
 
