@@ -34,6 +34,8 @@ export const ContainerConfigSchema = z
     user: z.string().optional(),
     tty: z.boolean().default(false),
     openStdin: z.boolean().default(false),
+    /** Close the task's stdin when the first attached client closes it (docker run -i sets it). */
+    stdinOnce: z.boolean().default(false),
     labels: z.record(z.string(), z.string()).default({}),
     hostname: z.string().max(63).optional(),
     mounts: z.array(MountSchema).default([]),

@@ -11,6 +11,7 @@ export async function diskUsage(rt: RuntimeContext): Promise<DiskUsage> {
   const images = rt.images.list();
   const blobs = await rt.store.list();
   const sizeOf = new Map<Digest, number>(blobs.map((b) => [b.digest, b.size]));
+  const used = rt.containers.countByImage();
   const users = new Map<Digest, number>();
   for (const image of images) for (const d of new Set(image.blobs)) users.set(d, (users.get(d) ?? 0) + 1);
 
@@ -24,15 +25,30 @@ export async function diskUsage(rt: RuntimeContext): Promise<DiskUsage> {
       if ((users.get(d) ?? 0) > 1) shared += size;
       else unique += size;
     }
-    return { ...imageSummary(image), SharedSize: shared, UniqueSize: unique };
+    return { ...imageSummary(image), Containers: used.get(image.digest) ?? 0, SharedSize: shared, UniqueSize: unique };
   });
-  // No container uses an image yet, so all of it is reclaimable; the engine issue narrows this.
-  const active = 0;
+  const active = images.filter((i) => used.has(i.digest)).length;
+  // Reclaimable: blobs that no image in use by a container needs.
+  const keep = new Set<Digest>(images.filter((i) => used.has(i.digest)).flatMap((i) => i.blobs));
+  let reclaimable = 0;
+  for (const [d] of users) if (!keep.has(d)) reclaimable += sizeOf.get(d) ?? 0;
   const storeSize = blobs.reduce((n, b) => n + b.size, 0);
+  const states = rt.containers.allStates();
+  const running = states.filter((s) => ['running', 'paused', 'restarting'].includes(s.status)).length;
+  let containerBytes = 0;
+  let stoppedBytes = 0;
+  for (const s of states) {
+    const bytes = await rt.snapshotter.usage(s.id).then((u) => u.bytes).catch(() => 0);
+    containerBytes += bytes;
+    if (!['running', 'paused', 'restarting'].includes(s.status)) stoppedBytes += bytes;
+  }
+  const volumes = await rt.volumes.list();
+  let volumeBytes = 0;
+  for (const v of volumes) volumeBytes += await rt.volumes.usage(v.name).then((u) => u.bytes).catch(() => 0);
   return {
-    Images: { Count: images.length, Active: active, Size: total, Reclaimable: total },
-    Containers: { Count: 0, Active: 0, Size: 0, Reclaimable: 0 },
-    Volumes: { Count: 0, Active: 0, Size: 0, Reclaimable: 0 },
+    Images: { Count: images.length, Active: active, Size: total, Reclaimable: reclaimable },
+    Containers: { Count: states.length, Active: running, Size: containerBytes, Reclaimable: stoppedBytes },
+    Volumes: { Count: volumes.length, Active: 0, Size: volumeBytes, Reclaimable: 0 },
     ContentStore: { Blobs: blobs.length, Size: storeSize },
     ImagesDetail: detail,
   };

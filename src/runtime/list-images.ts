@@ -22,5 +22,6 @@ export function listImages(rt: RuntimeContext, options: ListImagesOptions = {}):
       .filter((i) => i.names.length > 0);
   }
   if (options.dangling !== undefined) images = images.filter((i) => (i.names.length === 0) === options.dangling);
-  return images.map(imageSummary);
+  const used = rt.containers.countByImage();
+  return images.map((i) => ({ ...imageSummary(i), Containers: used.get(i.digest) ?? 0 }));
 }

@@ -7,7 +7,8 @@ import { syncIndex } from './sync-index';
 import { collectGarbage } from './collect-garbage';
 
 export async function pruneImages(rt: RuntimeContext, options: { all?: boolean } = {}): Promise<PruneResult> {
-  const victims = rt.images.list().filter((i) => options.all || i.names.length === 0);
+  const used = rt.containers.countByImage();
+  const victims = rt.images.list().filter((i) => (options.all || i.names.length === 0) && !used.has(i.digest));
   const deleted: PruneResult['ImagesDeleted'] = [];
   for (const image of victims) {
     for (const name of familiarNames(image.names)) deleted.push({ Untagged: name });

@@ -17,9 +17,31 @@ export interface RemoveImageOptions {
   noPrune?: boolean;
 }
 
+/** Names of the containers created from an image (any state). */
+export function containersUsing(rt: RuntimeContext, digest: string): Array<{ name: string; running: boolean }> {
+  const states = new Map(rt.containers.allStates().map((s) => [s.id, s.status]));
+  return rt.containers
+    .list()
+    .filter((c) => c.imageDigest === digest)
+    .map((c) => ({ name: c.name, running: ['running', 'paused', 'restarting'].includes(states.get(c.id) ?? '') }));
+}
+
 export async function removeImage(rt: RuntimeContext, input: string, options: RemoveImageOptions = {}): Promise<DeleteResponseItem[]> {
   const found = findImage(rt, input);
   const out: DeleteResponseItem[] = [];
+  const users = containersUsing(rt, found.image.digest);
+  const lastName = found.by !== 'name' || rt.images.namesOf(found.image.digest).length <= 1;
+  if (users.length > 0 && lastName) {
+    const running = users.find((u) => u.running);
+    // Like Docker: a running container's image cannot go even with -f; a stopped one's needs -f,
+    // and then only the names go (the image stays, dangling, for the container).
+    if (running || !options.force) {
+      throw new ForgeError('Conflict', `unable to remove image ${input}: container ${(running ?? users[0]!).name} is using it${running ? ' (running)' : ''}`, {
+        hint: running ? 'stop and remove the container first' : 'remove the container first, or use --force to remove only the image names',
+        details: { containers: users.map((u) => u.name) },
+      });
+    }
+  }
   if (found.by === 'name' && found.ref) {
     const name = formatReference(found.ref);
     rt.images.untag(name);
@@ -59,6 +81,8 @@ export function deleteRecords(rt: RuntimeContext, images: ImageRecord[]): Delete
   const out: DeleteResponseItem[] = [];
   const reported = new Set<string>();
   for (const image of images) {
+    // An image a container was created from stays (dangling) until that container is gone.
+    if (containersUsing(rt, image.digest).length > 0) continue;
     rt.images.delete(image.digest);
     rt.events.publish('/images/delete', image.configDigest, { digest: image.digest });
     if (!reported.has(image.configDigest)) {

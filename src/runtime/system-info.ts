@@ -23,6 +23,7 @@ export function version(rt: RuntimeContext): VersionInfo {
 }
 
 export function systemInfo(rt: RuntimeContext): SystemInfo {
+  const states = rt.containers.allStates();
   const runtimes: SystemInfo['Runtimes'] = {};
   for (const name of ['crun', 'runc']) {
     const path = findExecutable(name);
@@ -33,10 +34,10 @@ export function systemInfo(rt: RuntimeContext): SystemInfo {
     Name: os.hostname(),
     ServerVersion: rt.version,
     Images: rt.images.list().length,
-    Containers: 0,
-    ContainersRunning: 0,
-    ContainersPaused: 0,
-    ContainersStopped: 0,
+    Containers: states.length,
+    ContainersRunning: states.filter((s) => s.status === 'running' || s.status === 'restarting').length,
+    ContainersPaused: states.filter((s) => s.status === 'paused').length,
+    ContainersStopped: states.filter((s) => s.status === 'exited' || s.status === 'created' || s.status === 'dead').length,
     Driver: 'overlay',
     DockerRootDir: rt.paths.root,
     RunRoot: rt.paths.runroot,

@@ -41,11 +41,18 @@ describe('containers: lifecycle with conmon + crun', () => {
   });
 
   it('127 for a command that does not exist, 126 for one that cannot run', async () => {
+    const before = (await ok(['ps', '-a', '-q'])).split('\n').filter(Boolean).length;
     const missing = await cli(['run', '--rm', ref, 'no-such-command']);
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /no-such-command.*not found/);
     const notExec = await cli(['run', '--rm', ref, '/etc/passwd']);
     assert.equal(notExec.code, 126, notExec.stderr);
+    let after = -1;
+    for (let i = 0; i < 30 && after !== before; i++) {
+      after = (await ok(['ps', '-a', '-q'])).split('\n').filter(Boolean).length;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(after, before, '--rm removes a container whose command could not run');
   });
 
   it('runs with the secure defaults in force inside the container', async () => {
@@ -173,6 +180,22 @@ describe('containers: lifecycle with conmon + crun', () => {
     }
     assert.equal(status, 'exited 2 5');
     await ok(['rm', 'flaky']);
+  });
+
+  it('rmi refuses an image a container uses; -f then removes only its names', async () => {
+    await ok(['tag', ref, 'pinned:1']);
+    await ok(['create', '--name', 'user1', 'pinned:1', 'true']);
+    await ok(['rmi', ref]);
+    const refused = await cli(['rmi', 'pinned:1']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /container user1 is using it/);
+    await ok(['rmi', '-f', 'pinned:1']);
+    await ok(['start', '-a', 'user1']);
+    const df = JSON.parse((await ok(['system', 'df', '--format', 'json'])).split('\n')[0]!);
+    assert.equal(df.Type, 'Images');
+    assert.equal(df.Active, '1', 'the image is in use by a container');
+    await ok(['rm', 'user1']);
+    await ok(['pull', '-q', ref]);
   });
 
   it('--rm removes the container after it exits; wait returns the exit code', async () => {

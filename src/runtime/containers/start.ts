@@ -35,7 +35,7 @@ export async function startLocked(rt: RuntimeContext, c: Container, next: Contai
   await engine.delete(id).catch(() => undefined);
   let info;
   try {
-    info = await engine.create({ id, spec, logPath: paths.logPath, logMaxSize: LOG_MAX_SIZE, stdin: c.config.openStdin, tty: c.config.tty });
+    info = await engine.create({ id, spec, logPath: paths.logPath, logMaxSize: LOG_MAX_SIZE, stdin: c.config.openStdin, stdinOnce: c.config.stdinOnce, tty: c.config.tty });
     await rt.pendingAttachments.connect(id, engine);
     await engine.start(id);
   } catch (err) {
@@ -51,6 +51,11 @@ export async function startLocked(rt: RuntimeContext, c: Container, next: Contai
       monitorPid: 0,
     });
     rt.events.publish('/tasks/exit', id, { name: c.record.name, exitCode: String(exitCode) });
+    // --rm applies to a container whose command could not run, too (after this verb's lock).
+    if (c.config.autoRemove && rt.monitor.autoRemoveHook) {
+      const hook = rt.monitor.autoRemoveHook;
+      setImmediate(() => hook(rt, id).catch((e: unknown) => rt.logger.warn('auto-remove failed', { id, error: (e as Error).message })));
+    }
     throw err;
   }
   rt.containers.updateState(id, {

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import type { Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,23 +12,25 @@ import { ForgeError } from '../../../src/errors';
 describe('ApiClient.hijack', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hijack-'));
   const socket = path.join(dir, 'd.sock');
-  const server = http.createServer((req, res) => {
-    if (req.url?.startsWith('/missing')) {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: 'no such container: x', code: 'NotFound', details: { reason: 'gone' } }));
-    } else if (req.url?.startsWith('/fail')) {
-      res.writeHead(409, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: 'exec failed', code: 'FailedPrecondition', details: { reason: 'command-not-found' } }));
-    } else res.writeHead(400).end();
-  });
-  server.on('upgrade', (req: http.IncomingMessage, sock: import('node:net').Socket) => {
+  const server = http.createServer((req, res) => res.writeHead(req.url?.startsWith('/missing') ? 404 : 400).end());
+  // Node hands every request with an Upgrade header to 'upgrade', so refusals are written raw here.
+  const refuse = (sock: Socket, status: string, body: object) => {
+    const text = JSON.stringify(body);
+    sock.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  };
+  server.on('upgrade', (req: http.IncomingMessage, sock: Socket) => {
     assert.equal(req.headers.upgrade, 'tcp');
+    if (req.url?.startsWith('/missing')) return refuse(sock, '404 Not Found', { message: 'no such container: x', code: 'NotFound' });
+    if (req.url?.startsWith('/fail')) {
+      return refuse(sock, '409 Conflict', { message: 'exec failed', code: 'FailedPrecondition', details: { reason: 'command-not-found' } });
+    }
     sock.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nhello:');
     sock.on('data', (d) => sock.write(d));
     sock.on('end', () => sock.end('bye'));
   });
   before(() => new Promise<void>((r) => server.listen(socket, r)));
   after(() => {
+    server.closeAllConnections();
     server.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -32,7 +32,7 @@ export function splitCpArg(arg: string): { container?: string; path: string } {
 
 /** Docker sends Go's FileMode (directory bit 1<<31); a unix st_mode also works. */
 export function isDirMode(mode: number): boolean {
-  return mode >= 0x80000000 || (mode & 0o170000) === 0o040000;
+  return mode >>> 0 >= 0x80000000 || (mode & 0o170000) === 0o040000;
 }
 
 function statHeader(res: IncomingMessage): PathStat | undefined {

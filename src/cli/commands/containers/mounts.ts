@@ -10,6 +10,9 @@ import type { MountRequest } from '../../../config/container-config';
 /** Docker's rule for local volume names (two characters at least). */
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
+/** `/a//b/` → `/a/b` (docker cleans both paths the same way). */
+const clean = (p: string) => path.posix.normalize(p).replace(/(.)\/+$/, '$1');
+
 function invalid(spec: string, why: string, hint?: string): ForgeError {
   return new ForgeError('InvalidArgument', `invalid volume specification "${spec}": ${why}`, hint ? { hint } : {});
 }
@@ -35,8 +38,8 @@ export function parseVolume(spec: string): MountRequest {
     }
     seen.add(option);
   }
-  const cleanTarget = path.posix.normalize(target);
-  if (path.posix.isAbsolute(source)) return { type: 'bind', source: path.posix.normalize(source), target: cleanTarget, readonly };
+  const cleanTarget = clean(target);
+  if (path.posix.isAbsolute(source)) return { type: 'bind', source: clean(source), target: cleanTarget, readonly };
   if (VOLUME_NAME.test(source)) return { type: 'volume', source, target: cleanTarget, readonly };
   throw invalid(
     spec,
@@ -51,7 +54,7 @@ export function parseTmpfs(spec: string): MountRequest {
   const target = colon < 0 ? spec : spec.slice(0, colon);
   const options = colon < 0 ? [] : spec.slice(colon + 1).split(',').filter(Boolean);
   if (!path.posix.isAbsolute(target)) throw new ForgeError('InvalidArgument', `invalid --tmpfs "${spec}": the container path must be absolute`);
-  return { type: 'tmpfs', target: path.posix.normalize(target), options };
+  return { type: 'tmpfs', target: clean(target), options };
 }
 
 /** Mount targets must not repeat (docker: "Duplicate mount point"). */
