@@ -38,6 +38,9 @@ import type { Engine, EngineKind } from './engine/types';
 import { createSnapshotter, createVolumeStore } from './fs';
 import { findInit } from './host';
 import { readHostLimits } from './security/rlimits';
+import { detectCgroupReader, PromDaemonMetrics } from './metrics';
+import { createMetricsServer, listenOnAddress } from './api/metrics-server';
+import type * as http from 'node:http';
 
 export interface DaemonOptions {
   root: string;
@@ -92,6 +95,10 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
       ['native', new NativeEngine({ runtime: config.runtime, stateDir: path.join(paths.runroot, 'containers'), bundleRoot: paths.containers, runtimeRoot: path.join(paths.runroot, config.runtime), logger: log })],
     ]);
     const monitor = new ExitMonitor();
+    // metrics (issue 6): after prepareCgroups, which may move controllers between hierarchies.
+    const cgroups = await detectCgroupReader().catch((err: unknown) => void log.warn('metrics: cannot read cgroup mounts', { error: (err as Error).message }));
+    const metrics = new PromDaemonMetrics({ version: productVersion(), cgroups: cgroups ?? undefined });
+    log.info('metrics: container stats from cgroups', { source: cgroups?.source ?? 'none found' });
     const registry = new RegistryClient({ config, userAgent: `forgeone/${productVersion()} (node ${process.version})` });
     const rt: RuntimeContext = {
       config,
@@ -125,6 +132,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
       initPath: findInit(),
       pendingAttachments: new PendingAttachments(),
       execSessions: new ExecSessions(),
+      metrics,
     };
     monitor.bind(rt);
     monitor.restartHook = restartAfterExit;
@@ -133,6 +141,15 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
     await recoverContainers(rt);
     const server = createApiServer(rt);
     await listenOnSocket(server, { socket: paths.socket, group: groupId(config.group) });
+    let metricsServer: http.Server | undefined;
+    if (config['metrics-address']) {
+      metricsServer = createMetricsServer(rt);
+      const bound = await listenOnAddress(metricsServer, config['metrics-address']).catch((err: unknown) => {
+        server.close();
+        throw err;
+      });
+      log.info('metrics served over TCP', { address: `${bound.host}:${bound.port}`, path: '/metrics' });
+    }
     await fs.writeFile(paths.pidFile, `${process.pid}\n`);
     log.info('daemon started', { pid: process.pid, socket: paths.socket, root: paths.root, version: rt.version });
 
@@ -149,6 +166,14 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        if (metricsServer) {
+          const tcp = metricsServer;
+          await new Promise<void>((resolve) => {
+            tcp.close(() => resolve());
+            tcp.closeAllConnections();
+          });
+        }
+        metrics.close();
         await registry.close();
         await fs.rm(paths.socket, { force: true });
         await fs.rm(paths.pidFile, { force: true });

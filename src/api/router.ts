@@ -36,6 +36,8 @@ interface Route {
   regex: RegExp;
   keys: string[];
   handler: Handler;
+  /** The pattern as registered (`/v1/containers/{id}/json`): a bounded metrics label. */
+  pattern: string;
 }
 
 function compile(pattern: string): { regex: RegExp; keys: string[] } {
@@ -87,17 +89,17 @@ export class Router {
   /** A route served exactly at `pattern`. */
   add(method: string, pattern: string, handler: Handler): void {
     const { regex, keys } = compile(pattern);
-    this.routes.push({ method, regex, keys, handler });
+    this.routes.push({ method, regex, keys, handler, pattern });
   }
 
   /** A Docker-compatible route: served bare and under any `/v1.NN` prefix. */
   docker(method: string, pattern: string, handler: Handler): void {
     this.add(method, pattern, handler);
     const { regex, keys } = compile(pattern);
-    this.routes.push({ method, regex: new RegExp(`^/v(1\\.[0-9]+)${regex.source.slice(1)}`), keys: ['__version', ...keys], handler });
+    this.routes.push({ method, regex: new RegExp(`^/v(1\\.[0-9]+)${regex.source.slice(1)}`), keys: ['__version', ...keys], handler, pattern: `/v{version}${pattern}` });
   }
 
-  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
+  match(method: string, pathname: string): { handler: Handler; params: Record<string, string>; pattern: string } | 'method-not-allowed' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const m = route.regex.exec(pathname);
@@ -106,7 +108,7 @@ export class Router {
       if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
       const params: Record<string, string> = {};
       route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
-      return { handler: route.handler, params };
+      return { handler: route.handler, params, pattern: route.pattern };
     }
     return pathMatched ? 'method-not-allowed' : undefined;
   }

@@ -17,6 +17,7 @@ import { registerArchiveRoutes, registerContainerStreamRoutes } from './routes/c
 import { registerVolumeRoutes } from './routes/volumes';
 import { registerImageRoutes } from './routes/images';
 import { registerSystemRoutes } from './routes/system';
+import { registerMetricsRoutes } from './routes/metrics';
 
 export function createRouter(rt: RuntimeContext): Router {
   const router = new Router();
@@ -26,6 +27,7 @@ export function createRouter(rt: RuntimeContext): Router {
   registerContainerStreamRoutes(router, rt);
   registerArchiveRoutes(router, rt);
   registerVolumeRoutes(router, rt);
+  registerMetricsRoutes(router, rt);
   return router;
 }
 
@@ -34,8 +36,14 @@ export function createApiServer(rt: RuntimeContext, router: Router = createRoute
     res.setHeader('Server', `ForgeOne/${rt.version}`);
     res.setHeader('API-Version', API_VERSION);
     const url = new URL(req.url ?? '/', 'http://forgeone');
-    const started = Date.now();
-    res.on('finish', () => rt.logger.debug('api', { method: req.method, path: url.pathname, status: res.statusCode, ms: Date.now() - started }));
+    const started = performance.now();
+    // metrics (issue 6): latency by route pattern, never the raw path, so labels stay bounded.
+    let route = 'unmatched';
+    res.on('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      rt.logger.debug('api', { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1000) });
+      rt.metrics.apiRequest({ method: req.method ?? 'GET', route, status: res.statusCode, seconds });
+    });
     const match = router.match(req.method ?? 'GET', url.pathname);
     if (match === undefined) {
       sendError(res, new ForgeError('NotFound', `no such API route: ${req.method} ${url.pathname}`));
@@ -45,6 +53,7 @@ export function createApiServer(rt: RuntimeContext, router: Router = createRoute
       sendError(res, new ForgeError('InvalidArgument', `method ${req.method} is not allowed on ${url.pathname}`));
       return;
     }
+    route = match.pattern;
     const apiVersion = match.params.__version;
     Promise.resolve()
       .then(() => match.handler({ req, res, params: match.params, query: url.searchParams, apiVersion }))

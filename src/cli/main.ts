@@ -12,6 +12,7 @@ import { registerArchiveCommands } from './commands/archive';
 import { registerSystemCommands } from './commands/system';
 import { registerDaemonCommand } from './commands/daemon';
 import { registerContainerCommands } from './commands/containers/register';
+import { registerStats } from './commands/stats';
 import { CLI_VERSION } from './version';
 
 export function createProgram(deps: CliDeps): { program: Command; ctx: CliContext } {
@@ -36,6 +37,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
   registerSystemCommands(program, ctx);
   registerDaemonCommand(program, ctx);
   registerContainerCommands(program, ctx);
+  registerStats(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ForgeError } from '../errors';
 
 import { DEFAULT_CERTS_DIR, DEFAULT_CONFIG_FILE } from './defaults';
+import { parseListenAddress } from './listen-address';
 
 export { DEFAULT_CERTS_DIR, DEFAULT_CONFIG_FILE, DEFAULT_ROOT, DEFAULT_RUNROOT } from './defaults';
 
@@ -53,6 +54,21 @@ export const DaemonConfigSchema = z
      * those controllers to v1 mounts at start (and logs it), `off` only says what to run.
      */
     'cgroups-fix': z.enum(['auto', 'off']).default('auto'),
+    /**
+     * Also serve GET /metrics over TCP at this `HOST:PORT` (e.g. "127.0.0.1:9323"); off by
+     * default. Only /metrics is served there, never the API.
+     */
+    'metrics-address': z
+      .string()
+      .refine((v) => {
+        try {
+          parseListenAddress(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be HOST:PORT, e.g. 127.0.0.1:9323 or [::1]:9323 (0.0.0.0:9323 for every interface)')
+      .optional(),
   })
   .strict();
 

@@ -37,13 +37,19 @@ export function lifecycleCases({ gated, run }: SuiteContext): void {
       assert.equal((await h.engine.wait(task.id)).exitCode, 137);
     });
 
-    gated(undefined, 'PID 1 ignores SIGTERM, so stopping it needs SIGKILL', async (h) => {
+    gated('signalHandlers', 'PID 1 ignores SIGTERM, so stopping it needs SIGKILL', async (h) => {
       const task = await run(h, { behaviour: { kind: 'sleep' } });
       await h.engine.kill(task.id, 'TERM');
       assert.equal(await settlesWithin(h.engine.wait(task.id), 1000), false, 'still running 1 s after SIGTERM');
       assert.equal((await h.engine.status(task.id)).state, 'running');
       await h.engine.kill(task.id, '9', { all: true });
       assert.equal((await h.engine.wait(task.id)).exitCode, 137);
+    });
+
+    gated('!signalHandlers', 'a task that cannot handle signals ends on SIGTERM at once, with 143', async (h) => {
+      const task = await run(h, { behaviour: { kind: 'sleep' } });
+      await h.engine.kill(task.id, 'TERM');
+      assert.equal((await h.engine.wait(task.id)).exitCode, 143);
     });
 
     gated('pause', 'pause and resume', async (h) => {

@@ -38,8 +38,11 @@ export type Case = (h: EngineHarness, t: TestContext) => Promise<void>;
 
 /** What case files get from the runner. */
 export interface SuiteContext {
-  /** Defines a case, skipped (with the reason) where the engine lacks `cap`. */
-  gated(cap: keyof EngineCapabilities | undefined, title: string, body: Case): void;
+  /**
+   * Defines a case, skipped as not applicable (with the reason) where the engine lacks `cap`;
+   * `!cap` defines one for engines without it (its counterpart).
+   */
+  gated(cap: keyof EngineCapabilities | `!${keyof EngineCapabilities}` | undefined, title: string, body: Case): void;
   /** makeTask + create + start. */
   run(h: EngineHarness, o: MakeTaskOptions): Promise<TaskSpec>;
 }

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { ioCases } from './testsuite-io';
 import { lifecycleCases } from './testsuite-lifecycle';
 import type { EngineFactory, EngineHarness, MakeTaskOptions, SuiteContext } from './testsuite-types';
+import type { EngineCapabilities } from './types';
 
 export type { EngineFactory, EngineHarness, MakeTaskOptions, TaskBehaviour } from './testsuite-types';
 
@@ -37,7 +38,9 @@ export function runEngineSuite(name: string, factory: EngineFactory, options: En
         return task;
       };
       try {
-        if (cap && !h.engine.capabilities[cap]) return t.skip(`not applicable: ${name} has capabilities.${cap} = false`);
+        const negated = cap?.startsWith('!') ?? false;
+        const key = (negated ? cap!.slice(1) : cap) as keyof EngineCapabilities | undefined;
+        if (key && h.engine.capabilities[key] === negated) return t.skip(`not applicable: ${name} has capabilities.${key} = ${!negated}`);
         await body(h, t);
       } finally {
         for (const id of created) await h.engine.delete(id).catch(() => undefined);

@@ -14,6 +14,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { RuntimeSpec } from '../config/runtime-spec';
+import type { ResourceStats } from '../config/container-stats';
 
 export type EngineKind = 'native' | 'wasm' | 'microvm';
 
@@ -24,6 +25,12 @@ export interface EngineCapabilities {
   tty: boolean;
   /** Attaching to stdin of a running task. */
   stdin: boolean;
+  /**
+   * The task's program can catch or ignore signals, so PID 1 without a handler survives SIGTERM
+   * (a Linux process). False where it cannot (a WASI module): every terminating signal ends the
+   * task at once with 128+n.
+   */
+  signalHandlers: boolean;
 }
 
 export interface TaskSpec {
@@ -154,6 +161,14 @@ export interface Engine {
   exec(id: string, spec: ExecSpec, streams: AttachStreams): Promise<ExecSession>;
   /** PIDs of the task's processes, host view (for `top`). */
   pids(id: string): Promise<number[]>;
+  /**
+   * Optional (metrics, issue 6): what a task uses, for engines whose tasks have no cgroup of
+   * their own (a WASM instance inside a shared host process: its memory pages, its worker's CPU
+   * time). Report what can be measured and leave the rest out. Engines whose tasks have a cgroup
+   * (native) do not implement it: the runtime reads their cgroup through metrics/. Undefined
+   * when the task is not running.
+   */
+  stats?(id: string): Promise<ResourceStats | undefined>;
 }
 
 /** How an engine implementation registers itself (STYLE.md 9). */

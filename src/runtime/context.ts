@@ -20,6 +20,7 @@ import type { ExitMonitor } from './containers/monitor';
 import type { Snapshotter, VolumeStore } from '../fs/types';
 import type { PendingAttachments } from './containers/attach';
 import type { ExecSessions } from './containers/exec';
+import type { DaemonMetrics } from '../metrics/types';
 
 export interface RuntimeContext {
   readonly config: DaemonConfig;
@@ -56,6 +57,8 @@ export interface RuntimeContext {
   readonly execSessions: ExecSessions;
   /** The init binary for `--init` (catatonit), when installed. */
   readonly initPath: string | undefined;
+  /** Prometheus metrics and the host's cgroup reader (issue 6). */
+  readonly metrics: DaemonMetrics;
 }
 
 export function createMutex(): Limiter {

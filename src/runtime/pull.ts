@@ -39,6 +39,7 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
     if (local) {
       options.onProgress({ status: `Digest: ${ref.digest}` });
       options.onProgress({ status: `Status: Image is up to date for ${familiarString(ref)}` });
+      rt.metrics.imagePull('up-to-date', 0); // metrics (issue 6)
       return { reference: name, id: local.configDigest, digest: local.digest, repoDigest: `${repository}@${ref.digest}`, outcome: 'up-to-date' };
     }
   }
@@ -66,11 +67,13 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
       await collectGarbage(rt).catch((gcErr: unknown) => rt.logger.warn('garbage collection after a failed pull failed', { error: (gcErr as Error).message }));
       const local = ref.tag ? rt.images.byName(name) : undefined;
       if (local && isTransientError(err)) {
+        rt.metrics.imagePull('offline', 0); // metrics (issue 6)
         options.onProgress({ status: `Registry ${ref.domain} is unreachable (${(err as Error).message}); using the image in the local store` });
         options.onProgress({ status: `Status: Image is up to date for ${familiarString(ref)} (offline)` });
         const repoDigest = local.repoDigests.find((d) => d.startsWith(`${repository}@`)) ?? `${repository}@${local.digest}`;
         return { reference: name, id: local.configDigest, digest: local.digest, repoDigest, outcome: 'offline' } satisfies PullResult;
       }
+      rt.metrics.imagePull('error', 0); // metrics (issue 6)
       throw err;
     }
     try {
@@ -89,6 +92,7 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
       await syncIndex(rt);
       rt.events.publish('/images/pull', name, { id: record.configDigest, digest: record.digest });
       const upToDate = before?.digest === record.digest && !pulled.newContent;
+      rt.metrics.imagePull(upToDate ? 'up-to-date' : 'downloaded', pulled.fetchedBytes); // metrics (issue 6)
       options.onProgress({ status: `Digest: ${pulled.resolvedDigest}` });
       options.onProgress({
         status: upToDate ? `Status: Image is up to date for ${familiarString(ref)}` : `Status: Downloaded newer image for ${familiarString(ref)}`,

@@ -117,7 +117,9 @@ describe('containers: lifecycle with conmon + crun', () => {
     const exec = await cli(['exec', 'svc', 'sh', '-c', 'echo in-exec; exit 3']);
     assert.equal(exec.code, 3);
     assert.equal(exec.stdout, 'in-exec\n');
-    assert.equal((await cli(['exec', 'svc', 'no-such-binary'])).code, 127);
+    const missing = await cli(['exec', 'svc', 'no-such-binary']);
+    assert.equal(missing.code, 127);
+    assert.match(missing.stderr, /no-such-binary/);
     const top = await ok(['top', 'svc']);
     assert.match(top, /PID/);
     assert.match(top, /sleep|while/);
@@ -167,7 +169,16 @@ describe('containers: lifecycle with conmon + crun', () => {
     assert.equal(readFileSync(path.join(hostDir, 'out.txt'), 'utf8'), 'copied in\n');
     await ok(['cp', 'cpbox:/etc/passwd', path.join(hostDir, 'passwd')]);
     assert.match(readFileSync(path.join(hostDir, 'passwd'), 'utf8'), /^root:/);
+    // /etc/hostname is a bind mount inside the container: copied from its source, not the rootfs.
+    await ok(['cp', 'cpbox:/etc/hostname', path.join(hostDir, 'hostname')]);
+    assert.match(readFileSync(path.join(hostDir, 'hostname'), 'utf8'), /^[a-f0-9]{12}\n$/);
     await ok(['rm', 'cpbox']);
+    // Into a named volume: a different filesystem than the rootfs.
+    await ok(['create', '--name', 'cpvol', '-v', 'cpdata:/data', ref, 'true']);
+    await ok(['cp', path.join(hostDir, 'in.txt'), 'cpvol:/data/']);
+    assert.equal(await ok(['run', '--rm', '-v', 'cpdata:/data', ref, 'cat', '/data/in.txt']), 'copied in\n');
+    await ok(['rm', '-v', 'cpvol']);
+    await ok(['volume', 'rm', 'cpdata']);
   });
 
   it('restart policy on-failure:2 restarts twice with backoff, then stays exited', async () => {

@@ -135,6 +135,10 @@ export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext
     try {
       const started = await startExec(rt, params.id!, { ...out, ...(exec.config.AttachStdin ? { stdin: stdinOf(socket, rest) } : {}) });
       await started.exitCode.catch(() => undefined);
+    } catch (err) {
+      // The 101 is sent: the reason goes to the client's stderr, as Docker does ("OCI runtime exec failed").
+      const text = Buffer.from(`${(err as Error).message}\n`);
+      socket.write(tty ? text : encodeFrame(STDERR, text));
     } finally {
       socket.end();
     }

@@ -28,7 +28,7 @@ const EXIT_FILE_GRACE_MS = 1000;
 
 export class NativeEngine implements Engine {
   readonly kind = 'native' as const;
-  readonly capabilities: EngineCapabilities = { exec: true, pause: true, tty: true, stdin: true };
+  readonly capabilities: EngineCapabilities = { exec: true, pause: true, tty: true, stdin: true, signalHandlers: true };
   private readonly o: ResolvedNativeOptions;
   private readonly runtime: OciRuntime;
 

@@ -44,6 +44,8 @@ export interface PulledImage {
   size: number;
   /** Layers that were fetched (not already present). */
   downloaded: number;
+  /** Bytes fetched from the registry: manifests, and the config and layers not already stored. */
+  fetchedBytes: number;
   /** False when everything was already in the store ("Image is up to date"). */
   newContent: boolean;
   /** Frees the lease on the image's blobs; call once the image is recorded. */
@@ -61,6 +63,7 @@ export async function pullImage(options: PullImageOptions): Promise<PulledImage>
 
     let indexDigest: Digest | undefined;
     let manifestBytes = top.bytes;
+    let fetchedBytes = top.bytes.length;
     let manifestDescriptor = top.descriptor;
     let endpoint: RegistryEndpoint = top.endpoint;
     if (isIndexMediaType(top.descriptor.mediaType)) {
@@ -71,6 +74,7 @@ export async function pullImage(options: PullImageOptions): Promise<PulledImage>
       leases.push(store.lease([chosen.digest as Digest]));
       const resolved = await client.getManifest(ref, chosen.digest, endpoint);
       manifestBytes = resolved.bytes;
+      fetchedBytes += resolved.bytes.length;
       manifestDescriptor = { ...resolved.descriptor, platform: chosen.platform ?? options.platform };
       endpoint = resolved.endpoint;
       if (isIndexMediaType(resolved.descriptor.mediaType)) {
@@ -106,6 +110,7 @@ export async function pullImage(options: PullImageOptions): Promise<PulledImage>
       blobs: [...(indexDigest ? [indexDigest] : []), manifestDigest, manifest.config.digest as Digest, ...manifest.layers.map((l) => l.digest as Digest)],
       size: manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0),
       downloaded: results.filter((r) => r.fetched).length,
+      fetchedBytes: fetchedBytes + [configInfo, ...results].reduce((n, r) => n + r.bytes, 0),
       newContent: !manifestWasPresent || configInfo.fetched || results.some((r) => r.fetched),
       release,
     };
@@ -121,13 +126,13 @@ class BlobFetcher {
     private readonly endpoint: RegistryEndpoint,
   ) {}
 
-  async fetch(desc: Descriptor, isLayer: boolean): Promise<{ fetched: boolean }> {
+  async fetch(desc: Descriptor, isLayer: boolean): Promise<{ fetched: boolean; bytes: number }> {
     const { client, store, ref, onProgress, signal } = this.options;
     const id = shortId(desc.digest);
     const digest = desc.digest as Digest;
     if (await store.has(digest)) {
       if (isLayer) onProgress({ id, status: 'Already exists' });
-      return { fetched: false };
+      return { fetched: false, bytes: 0 };
     }
     if (isLayer) onProgress({ id, status: 'Pulling fs layer' });
     await retry(
@@ -170,7 +175,7 @@ class BlobFetcher {
       onProgress({ id, status: 'Download complete' });
       onProgress({ id, status: 'Pull complete' });
     }
-    return { fetched: true };
+    return { fetched: true, bytes: desc.size };
   }
 }
 

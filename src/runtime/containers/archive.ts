@@ -19,6 +19,7 @@ import { LinuxSpecialFiles } from '../../fs/linux/special-files';
 import type { RuntimeContext } from '../context';
 import { findContainer, type Container } from './find-container';
 import { ensureMounted } from './start';
+import type { RuntimeSpec } from '../../config/runtime-spec';
 
 export interface PathStat {
   name: string;
@@ -35,10 +36,37 @@ async function rootfsOf(rt: RuntimeContext, c: Container): Promise<string> {
   return containerPaths(rt.paths, c.record.id).rootfs;
 }
 
+/**
+ * Where a container path lives on the host. Bind mounts (volumes, binds, /etc/hosts and friends)
+ * are not in the rootfs seen from the host: a path under a bind's destination resolves inside
+ * the bind's source instead (the longest destination wins, as in the container's mount table).
+ */
+async function hostPathOf(rt: RuntimeContext, c: Container, containerPath: string): Promise<string> {
+  const rootfs = await rootfsOf(rt, c);
+  const wanted = path.posix.resolve('/', containerPath);
+  let spec: RuntimeSpec | undefined;
+  try {
+    spec = JSON.parse(await fs.readFile(containerPaths(rt.paths, c.record.id).specFile, 'utf8')) as RuntimeSpec;
+  } catch {
+    spec = undefined;
+  }
+  const binds = (spec?.mounts ?? [])
+    .filter((m) => m.source && (m.type === 'bind' || m.options?.includes('bind') || m.options?.includes('rbind')))
+    .sort((a, b) => b.destination.length - a.destination.length);
+  for (const m of binds) {
+    const dest = m.destination.replace(/\/+$/, '') || '/';
+    if (wanted !== dest && !wanted.startsWith(`${dest}/`)) continue;
+    const rest = wanted.slice(dest.length);
+    const st = await fs.stat(m.source!).catch(() => undefined);
+    if (!st) break;
+    return rest ? resolveInRoot(m.source!, rest) : m.source!;
+  }
+  return resolveInRoot(rootfs, containerPath);
+}
+
 export async function statPath(rt: RuntimeContext, input: string, containerPath: string): Promise<PathStat> {
   const c = findContainer(rt, input);
-  const rootfs = await rootfsOf(rt, c);
-  const host = await resolveInRoot(rootfs, containerPath);
+  const host = await hostPathOf(rt, c, containerPath);
   const st = await fs.lstat(host).catch(() => {
     throw new ForgeError('NotFound', `Could not find the file ${containerPath} in container ${c.record.name}`);
   });
@@ -56,7 +84,7 @@ export async function statPath(rt: RuntimeContext, input: string, containerPath:
 export async function readArchive(rt: RuntimeContext, input: string, containerPath: string): Promise<{ stat: PathStat; stream: Readable }> {
   const stat = await statPath(rt, input, containerPath);
   const c = findContainer(rt, input);
-  const host = await resolveInRoot(await rootfsOf(rt, c), containerPath);
+  const host = await hostPathOf(rt, c, containerPath);
   const pack = tar.pack();
   const name = path.posix.basename(path.posix.resolve('/', containerPath)) || '.';
   addEntry(pack, host, name)
@@ -87,13 +115,14 @@ function entry(pack: tar.Pack, header: Parameters<tar.Pack['entry']>[0]): Promis
 /** Extracts a tar into a directory of the container (which must exist). */
 export async function writeArchive(rt: RuntimeContext, input: string, containerDir: string, body: Readable): Promise<void> {
   const c = findContainer(rt, input);
-  const rootfs = await rootfsOf(rt, c);
-  const dest = await resolveInRoot(rootfs, containerDir);
+  const dest = await hostPathOf(rt, c, containerDir);
   const st = await fs.stat(dest).catch(() => undefined);
   if (!st?.isDirectory()) throw new ForgeError('NotFound', `Could not find the directory ${containerDir} in container ${c.record.name}`);
   const dir = containerPaths(rt.paths, c.record.id).dir;
   const blob = path.join(dir, `cp-upload-${randomBytes(6).toString('hex')}.tar`);
-  const staging = path.join(rootfs, `.forgeone-cp-${randomBytes(6).toString('hex')}`);
+  // Staged inside the destination itself: same filesystem (a volume or bind is another one than
+  // the rootfs), so entries move into place with a rename.
+  const staging = path.join(dest, `.forgeone-cp-${randomBytes(6).toString('hex')}`);
   try {
     await pipeline(body, createWriteStream(blob, { mode: 0o600 }));
     await fs.mkdir(staging, { mode: 0o700 });

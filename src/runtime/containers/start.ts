@@ -34,10 +34,12 @@ export async function startLocked(rt: RuntimeContext, c: Container, next: Contai
   // A previous run's task (exited) is cleaned before a new one is created with the same ID.
   await engine.delete(id).catch(() => undefined);
   let info;
+  const startClock = performance.now(); // metrics: start latency (issue 6)
   try {
     info = await engine.create({ id, spec, logPath: paths.logPath, logMaxSize: LOG_MAX_SIZE, stdin: c.config.openStdin, stdinOnce: c.config.stdinOnce, tty: c.config.tty });
     await rt.pendingAttachments.connect(id, engine);
     await engine.start(id);
+    rt.metrics.containerStart(c.record.engine, (performance.now() - startClock) / 1000); // metrics (issue 6)
   } catch (err) {
     const reason = err instanceof ForgeError ? (err.details?.reason as string | undefined) : undefined;
     const exitCode = reason === 'command-not-found' ? 127 : reason === 'command-not-executable' ? 126 : 128;

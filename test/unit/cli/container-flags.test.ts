@@ -169,6 +169,7 @@ describe('the rest of the config', () => {
       user: '1000:1000',
       tty: true,
       openStdin: true,
+      stdinOnce: true,
       labels: { k: 'v' },
       hostname: 'h',
       mounts: [],
@@ -190,6 +191,7 @@ describe('the rest of the config', () => {
     assert.equal(c.entrypoint, undefined);
     assert.equal(c.restartPolicy, undefined);
     assert.deepEqual(config({ entrypoint: '' }).entrypoint, []);
+    assert.equal(config({ interactive: true, detach: true }).stdinOnce, undefined, '-d -i keeps stdin open for later attaches');
   });
   it('refuses a relative workdir, an unknown engine, a bad --pull, a bad --stop-timeout', () => {
     invalid(() => config({ workdir: 'app' }));

@@ -24,6 +24,11 @@ export interface AttachOptions {
   start: boolean;
 }
 
+/** --rm promises no leftover container, also when it never started. */
+export async function removeQuietly(client: ApiClient, id: string): Promise<void> {
+  await client.json('DELETE', containerPath(id), { query: { force: true } }).catch(() => undefined);
+}
+
 export async function attachAndWait(ctx: CliContext, client: ApiClient, o: AttachOptions): Promise<void> {
   let attachSent: () => void = () => undefined;
   const sent = new Promise<void>((resolve) => (attachSent = resolve));
@@ -47,6 +52,7 @@ export async function attachAndWait(ctx: CliContext, client: ApiClient, o: Attac
       } catch (err) {
         // The attach may never be answered for a container that did not start: drop it.
         void hijacking.then((h) => h.socket.destroy(), () => undefined);
+        if (o.autoRemove) await removeQuietly(client, o.id);
         throw err;
       }
     }

@@ -52,7 +52,12 @@ const endsInSlash = (p: string) => p.endsWith('/');
 
 async function fromContainer(ctx: CliContext, client: ApiClient, container: string, src: string, dst: string): Promise<void> {
   const res = await client.request('GET', containerPath(container, '/archive'), { query: { path: src } });
-  if (dst === '-') return pipeline(res, ctx.out);
+  if (dst === '-') {
+    // A reader that stops after the end-of-archive blocks (tar -t) is not a failure.
+    return pipeline(res, ctx.out).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   const srcIsDir = isDirMode(statHeader(res)?.mode ?? 0);
   const { extractInto } = loadExtract();
   const warn = (m: string) => ctx.err.write(`Warning: ${m}\n`);

@@ -8,7 +8,7 @@ export function addCreateOptions(cmd: Command): Command {
   return (
     cmd
       .option('--name <name>', 'assign a name to the container')
-      .option('--rm', 'remove the container (and its anonymous volumes) when it exits')
+      .option('--rm', 'remove the container when it exits')
       .option('-i, --interactive', 'keep STDIN open and attach it')
       .option('-t, --tty', 'allocate a pseudo-TTY')
       .option('-e, --env <KEY=VALUE>', 'set an environment variable (KEY alone takes the value from here)', collect)

@@ -148,6 +148,8 @@ export function toContainerConfig(image: string, command: string[], flags: Creat
     autoRemove: !!flags.rm,
     init: !!flags.init,
   };
+  // docker: an attached -i closes the container's stdin when the client's input ends (EOF).
+  if (flags.interactive && !flags.detach) config.stdinOnce = true;
   if (flags.name !== undefined) config.name = flags.name;
   if (command.length) config.cmd = command;
   // docker: `--entrypoint ""` clears the image's entrypoint; any other value is one argv word.

@@ -23,7 +23,7 @@ async function inspectOne(client: ApiClient, name: string, type: ObjectType | un
   try {
     return await client.json<Record<string, unknown>>('GET', '/v1/images/inspect', { query: { name } });
   } catch (err) {
-    if (type === undefined && isForgeError(err, 'NotFound')) throw new ForgeError('NotFound', `no such object: ${name}`);
+    if (type === undefined && isForgeError(err, 'NotFound')) throw new ForgeError('NotFound', `No such object: ${name}`);
     throw err;
   }
 }

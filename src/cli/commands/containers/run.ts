@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { ForgeError } from '../../../errors';
 import type { CliContext } from '../../context';
-import { attachAndWait } from './attach';
+import { attachAndWait, removeQuietly } from './attach';
 import { addCreateOptions, addDetachKeysOption } from './create-options';
 import { createFromFlags } from './create';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys';
@@ -27,7 +27,10 @@ async function runAction(ctx: CliContext, image: string, command: string[], flag
   const id = await createFromFlags(ctx, image, command, flags);
   const client = await ctx.client();
   if (flags.detach) {
-    await client.json('POST', containerPath(id, '/start'));
+    await client.json('POST', containerPath(id, '/start')).catch(async (err: unknown) => {
+      if (flags.rm) await removeQuietly(client, id);
+      throw err;
+    });
     ctx.out.write(`${id}\n`);
     return;
   }

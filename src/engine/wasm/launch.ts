@@ -1,0 +1,55 @@
+/**
+ * Starts a host process under its monitor. The monitor is a POSIX shell (dash: ~0.5 MB) that
+ * runs the host, waits for it, and writes its exit code to `<task dir>/exit` with rename, as
+ * conmon does for native tasks: a host killed by any signal (137 for SIGKILL) still has its exit
+ * recorded, and nothing depends on the daemon being up. A standby host (pool.ts) learns its task
+ * only later; it names the task dir in `task-dir`, where the monitor looks when the host ends.
+ *
+ * Both are spawned detached (a session of their own, so a signal to the daemon's process group
+ * never reaches them) and unreferenced: the daemon may exit while they run.
+ */
+import { spawn } from 'node:child_process';
+import { ForgeError } from '../../errors';
+
+/** $1 = the dir to run in; the rest is the host's command line. Core dumps are off: a crashing host must not fill the disk. */
+export const MONITOR_SCRIPT = [
+  'd=$1; shift',
+  'ulimit -c 0',
+  '"$@" </dev/null >>"$d/host.log" 2>&1',
+  'c=$?',
+  't=$d',
+  'if [ -f "$d/task-dir" ]; then read -r t <"$d/task-dir"; cat "$d/host.log" >>"$t/host.log" 2>/dev/null; rm -rf "$d"; fi',
+  '[ -d "$t" ] && echo "$c" >"$t/exit.tmp" && mv -f "$t/exit.tmp" "$t/exit"',
+].join('\n');
+
+export interface LaunchOptions {
+  /** Node binary. */
+  nodePath: string;
+  /** dist/src/engine/wasm/host/main.js */
+  hostScript: string;
+  /** Node flags for the host. */
+  nodeFlags: string[];
+  /** `run` (task known) or `standby` (module known, task later). */
+  mode: 'run' | 'standby';
+  dir: string;
+  shell?: string;
+}
+
+/** Node flags that keep a host small: few V8 threads (1000 instances fit in pid_max), a small JS heap. */
+export const DEFAULT_NODE_FLAGS = ['--disable-warning=ExperimentalWarning', '--v8-pool-size=1', '--max-semi-space-size=1', '--max-old-space-size=64'];
+
+/** Spawns monitor + host; resolves with the monitor's PID once the spawn succeeded. */
+export function launchHost(o: LaunchOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(o.shell ?? '/bin/sh', ['-c', MONITOR_SCRIPT, 'forgeone-wasm-monitor', o.dir, o.nodePath, ...o.nodeFlags, o.hostScript, o.mode, o.dir], {
+      detached: true,
+      stdio: 'ignore',
+      cwd: '/',
+    });
+    child.once('error', (err) => reject(new ForgeError('FailedPrecondition', `cannot start the wasm host: ${err.message}`, { cause: err, hint: 'is /bin/sh installed?' })));
+    child.once('spawn', () => {
+      child.unref();
+      resolve(child.pid!);
+    });
+  });
+}

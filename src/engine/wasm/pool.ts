@@ -1,0 +1,140 @@
+/**
+ * The warm pool: standby hosts, each a booted Node process holding one module compiled, keyed by
+ * the module's digest. A start whose digest has a ready standby skips booting Node (~40 ms of
+ * CPU) and compiling; a cold start asks for a standby so the next one is warm. At most `size`
+ * standbys (least recently used goes first); one nobody claims ends itself after `idleMs`.
+ *
+ * Standbys live under `<stateDir>/.pool/<sid>/` and survive the daemon like tasks do: a new
+ * engine adopts the ready ones. A clean daemon stop drains them (they hold no user work).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { Logger } from '../../util/logger';
+import { readJson, exists } from './files';
+import { poolRoot, standbyPaths } from './paths';
+import { isAlive, procInfo } from './proc';
+
+export interface Standby {
+  sid: string;
+  pid: number;
+  startTime: number;
+  monitorPid: number;
+}
+
+interface Entry {
+  sid: string;
+  digest: string;
+  monitorPid: number;
+  spawnedAt: number;
+}
+
+export interface PoolOptions {
+  stateDir: string;
+  size: number;
+  idleMs: number;
+  /** Starts a standby host in `dir`; resolves with its monitor's PID. */
+  launch: (dir: string) => Promise<number>;
+  logger: Logger;
+}
+
+export class WarmPool {
+  /** Digest → its standby, oldest use first (Map order). */
+  private readonly entries = new Map<string, Entry>();
+  private adopted: Promise<void> | undefined;
+
+  constructor(private readonly o: PoolOptions) {}
+
+  /** Takes the ready standby for `digest`, if there is one. */
+  async claim(digest: string): Promise<Standby | undefined> {
+    await this.adopt();
+    const e = this.entries.get(digest);
+    if (!e) return undefined;
+    const p = standbyPaths(this.o.stateDir, e.sid);
+    const ready = await readJson<{ pid: number; startTime: number }>(p.ready);
+    if (!ready) return undefined; // still compiling: the caller starts cold, the standby stays
+    this.entries.delete(digest);
+    if (!(await isAlive(ready.pid, ready.startTime))) {
+      await fs.rm(p.dir, { recursive: true, force: true });
+      return undefined;
+    }
+    return { sid: e.sid, pid: ready.pid, startTime: ready.startTime, monitorPid: e.monitorPid };
+  }
+
+  /** Makes sure a standby for `digest` exists or is on its way (never awaited on a start path). */
+  async warm(digest: string, module: string): Promise<void> {
+    if (this.o.size <= 0) return;
+    await this.adopt();
+    const known = this.entries.get(digest);
+    if (known) {
+      this.entries.delete(digest);
+      this.entries.set(digest, known);
+      return;
+    }
+    while (this.entries.size >= this.o.size) {
+      const [oldest, e] = this.entries.entries().next().value as [string, Entry];
+      this.entries.delete(oldest);
+      await this.retire(e);
+    }
+    const sid = randomBytes(8).toString('hex');
+    const p = standbyPaths(this.o.stateDir, sid);
+    await fs.mkdir(p.dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(p.spec, JSON.stringify({ module, digest, idleMs: this.o.idleMs }));
+    const entry: Entry = { sid, digest, monitorPid: 0, spawnedAt: Date.now() };
+    this.entries.set(digest, entry);
+    try {
+      entry.monitorPid = await this.o.launch(p.dir);
+    } catch (err) {
+      this.entries.delete(digest);
+      await fs.rm(p.dir, { recursive: true, force: true });
+      this.o.logger.warn('wasm: could not start a standby host', { digest, error: (err as Error).message });
+    }
+  }
+
+  /** Ends every standby (daemon stop, tests). */
+  async drain(): Promise<void> {
+    await this.adopt();
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => this.retire(e)));
+  }
+
+  /** Standbys a previous engine (daemon) left: ready ones are kept, the rest removed. */
+  adopt(): Promise<void> {
+    this.adopted ??= (async () => {
+      let sids: string[];
+      try {
+        sids = await fs.readdir(poolRoot(this.o.stateDir));
+      } catch {
+        return;
+      }
+      for (const sid of sids) {
+        const p = standbyPaths(this.o.stateDir, sid);
+        const spec = await readJson<{ digest: string }>(p.spec);
+        const ready = await readJson<{ pid: number; startTime: number; monitorPid: number }>(p.ready);
+        if (spec && ready && (await isAlive(ready.pid, ready.startTime)) && !this.entries.has(spec.digest) && !(await exists(p.assign))) {
+          this.entries.set(spec.digest, { sid, digest: spec.digest, monitorPid: ready.monitorPid, spawnedAt: Date.now() });
+        } else {
+          await this.retire({ sid, digest: spec?.digest ?? '', monitorPid: ready?.monitorPid ?? 0, spawnedAt: 0 });
+        }
+      }
+    })();
+    return this.adopted;
+  }
+
+  private async retire(e: Entry): Promise<void> {
+    const p = standbyPaths(this.o.stateDir, e.sid);
+    const ready = await readJson<{ pid: number; startTime: number }>(p.ready);
+    // Not yet ready: the host may still be compiling; ending its monitor group ends both.
+    if (ready && (await isAlive(ready.pid, ready.startTime))) kill(ready.pid);
+    else if (e.monitorPid > 0 && (await procInfo(e.monitorPid))?.comm === 'sh') kill(-e.monitorPid);
+    await fs.rm(p.dir, { recursive: true, force: true });
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

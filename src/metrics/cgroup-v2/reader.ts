@@ -1,0 +1,60 @@
+/**
+ * CgroupReader for cgroup v2: one hierarchy (at /sys/fs/cgroup on unified hosts, at
+ * /sys/fs/cgroup/unified on hybrid ones). A container's cgroup is `<root><cgroup path>`.
+ * Eight small files per container: cpu.stat, memory.current, memory.max, memory.stat,
+ * memory.events, io.stat, pids.current and pids.max; a controller not enabled for the cgroup
+ * simply has no files, and its group of stats is left out.
+ */
+import type { ResourceStats } from '../../config/container-stats';
+import { CgroupFiles, type CgroupFilesOptions } from '../cgroup-files';
+import { checkCgroupPath, optional, parseLimit, parseSingle } from '../parse';
+import type { CgroupReader } from '../types';
+import { parseCpuStat, parseIoStat, parseMemory } from './parse';
+
+export class CgroupV2Reader implements CgroupReader {
+  readonly version = 'v2' as const;
+  private readonly files: CgroupFiles;
+
+  constructor(
+    /** The cgroup2 mount point. */
+    private readonly root: string,
+    options: CgroupFilesOptions = {},
+  ) {
+    this.files = new CgroupFiles(options);
+  }
+
+  get source(): string {
+    return `v2: ${this.root}`;
+  }
+
+  async readMany(cgroupPaths: readonly string[], options: { all?: boolean } = {}): Promise<Map<string, ResourceStats>> {
+    const out = new Map<string, ResourceStats>();
+    await this.files.sliced(cgroupPaths, (p) => {
+      const stats = this.readOne(p, options.all === true);
+      if (stats) out.set(p, stats);
+    });
+    if (options.all) this.files.retain(new Set(cgroupPaths));
+    return out;
+  }
+
+  close(): void {
+    this.files.closeAll();
+  }
+
+  private readOne(cgroupPath: string, keep: boolean): ResourceStats | undefined {
+    const dir = `${this.root.replace(/\/+$/, '')}${checkCgroupPath(cgroupPath)}`;
+    const read = (name: string) => this.files.read(cgroupPath, `${dir}/${name}`, keep);
+    // cpu.stat exists in every cgroup2 directory: without it, the cgroup is not there.
+    const cpu = parseCpuStat(read('cpu.stat'));
+    if (!cpu) return undefined;
+    const current = read('memory.current');
+    const memory = current === undefined ? undefined : parseMemory({ current, max: read('memory.max'), stat: read('memory.stat'), events: read('memory.events') });
+    const blkio = parseIoStat(read('io.stat'));
+    const pidsCurrent = read('pids.current');
+    const pids =
+      pidsCurrent === undefined
+        ? undefined
+        : { ...optional('current', parseSingle(pidsCurrent)), ...optional('limit', parseLimit(read('pids.max'))) };
+    return { cpu, ...(memory ? { memory } : {}), ...(blkio ? { blkio } : {}), ...(pids ? { pids } : {}) };
+  }
+}
