@@ -149,6 +149,17 @@ forgeone rm -f demo-web >/dev/null
 
 # --- Later issues extend the demo here (keep each block short, and check what it prints): ---
 # TODO(wasm): run a WASM module through the wasm engine.
-# TODO(metrics): show the daemon's Prometheus metrics (and check them with `promtool check metrics`).
+
+log "metrics: a running container's Prometheus series, stats, and promtool on /metrics"
+forgeone run -d --name demo-metrics "$REGISTRY/busybox:latest" sh -c 'while true; do :; done' >/dev/null
+sleep 1
+api() { curl -sSf --unix-socket "$RUNROOT/forgeone.sock" "http://forgeone$1"; }
+METRICS=$(api /v1/containers/demo-metrics/metrics)
+grep -E '^forgeone_container_(cpu_user_seconds_total|memory_usage_bytes|pids)\{' <<<"$METRICS" | sed -E 's/id="([0-9a-f]{12})[0-9a-f]*"/id="\1…"/'
+grep -q '^forgeone_container_cpu_user_seconds_total{' <<<"$METRICS" || die "no CPU series for demo-metrics"
+forgeone stats --no-stream demo-metrics
+api /metrics | promtool check metrics || die "promtool check metrics failed on /metrics"
+echo "promtool check metrics: ok ($(api /metrics | grep -vc '^#') series)"
+forgeone rm -f demo-metrics >/dev/null
 
 log "done"

@@ -19,7 +19,7 @@ PACKAGES=(
   crun runc conmon catatonit attr zstd
   containernetworking-plugins iptables
   skopeo umoci docker-registry busybox-static
-  apache2-utils openssl prometheus
+  apache2-utils openssl prometheus python3-prometheus-client curl
   make g++ python3 git ca-certificates
 )
 

@@ -34,6 +34,7 @@ import { removeContainer } from './runtime/containers/remove';
 import { recoverContainers } from './runtime/containers/recover';
 import { containersUsingVolume } from './runtime/volumes/volumes';
 import { NativeEngine, prepareCgroups } from './engine/native';
+import { wasmEngineDescriptor, type WasmEngine } from './engine/wasm';
 import type { Engine, EngineKind } from './engine/types';
 import { createSnapshotter, createVolumeStore } from './fs';
 import { findInit } from './host';
@@ -94,6 +95,9 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
     const engines = new Map<EngineKind, Engine>([
       ['native', new NativeEngine({ runtime: config.runtime, stateDir: path.join(paths.runroot, 'containers'), bundleRoot: paths.containers, runtimeRoot: path.join(paths.runroot, config.runtime), logger: log })],
     ]);
+    // WASM (issue 5): tasks in host processes of their own; state on tmpfs beside native tasks'.
+    const wasm = wasmEngineDescriptor.create({ stateDir: path.join(paths.runroot, 'wasm'), logger: log, poolSize: config['wasm-pool-size'] }) as WasmEngine;
+    engines.set('wasm', wasm);
     const monitor = new ExitMonitor();
     // metrics (issue 6): after prepareCgroups, which may move controllers between hierarchies.
     const cgroups = await detectCgroupReader().catch((err: unknown) => void log.warn('metrics: cannot read cgroup mounts', { error: (err as Error).message }));
@@ -162,6 +166,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
         if (stopped) return;
         stopped = true;
         monitor.stopAll();
+        await wasm.close(); // standby hosts only: running WASM tasks outlive the daemon
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

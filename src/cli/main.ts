@@ -12,6 +12,7 @@ import { registerArchiveCommands } from './commands/archive';
 import { registerSystemCommands } from './commands/system';
 import { registerDaemonCommand } from './commands/daemon';
 import { registerContainerCommands } from './commands/containers/register';
+import { registerWasmCommands } from './commands/wasm';
 import { registerStats } from './commands/stats';
 import { CLI_VERSION } from './version';
 
@@ -37,6 +38,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
   registerSystemCommands(program, ctx);
   registerDaemonCommand(program, ctx);
   registerContainerCommands(program, ctx);
+  registerWasmCommands(program, ctx);
   registerStats(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();

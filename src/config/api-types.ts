@@ -222,3 +222,13 @@ export interface TopResult {
   Titles: string[];
   Processes: string[][];
 }
+
+/** What `cp` learns about a path in a container (Docker's X-Docker-Container-Path-Stat). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's FileMode, as Docker clients expect: permission bits, 1<<31 for a directory, 1<<27 for a symlink. */
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}

@@ -69,6 +69,11 @@ export const DaemonConfigSchema = z
         }
       }, 'must be HOST:PORT, e.g. 127.0.0.1:9323 or [::1]:9323 (0.0.0.0:9323 for every interface)')
       .optional(),
+    /**
+     * WASM engine (issue 5): standby host processes kept with a module compiled, one per recently
+     * started module, so its next start skips booting Node and compiling; 0 turns this off.
+     */
+    'wasm-pool-size': z.number().int().min(0).max(64).default(4),
   })
   .strict();
 

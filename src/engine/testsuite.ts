@@ -40,7 +40,7 @@ export function runEngineSuite(name: string, factory: EngineFactory, options: En
       try {
         const negated = cap?.startsWith('!') ?? false;
         const key = (negated ? cap!.slice(1) : cap) as keyof EngineCapabilities | undefined;
-        if (key && h.engine.capabilities[key] === negated) return t.skip(`not applicable: ${name} has capabilities.${key} = ${!negated}`);
+        if (key && h.engine.capabilities[key] === negated) return t.skip(`not applicable: ${name} has capabilities.${key} = ${negated}`);
         await body(h, t);
       } finally {
         for (const id of created) await h.engine.delete(id).catch(() => undefined);

@@ -7,10 +7,11 @@
  * (what a task runs), pool.ts (warm starts) and host/task.ts (limits, signals, exit codes).
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ForgeError } from '../../errors';
 import { signalNumber } from '../signals';
+import { forwardStdin, makeFifo } from './stdin';
 import type {
   AttachSession, AttachStreams, Engine, EngineCapabilities, ExecSession, ExitStatus, TaskInfo, TaskSpec, TaskStatus,
 } from '../types';
@@ -31,7 +32,7 @@ const EXIT_GRACE_MS = 1000;
 
 export class WasmEngine implements Engine {
   readonly kind = 'wasm' as const;
-  readonly capabilities: EngineCapabilities = { exec: false, pause: true, tty: false, stdin: false, signalHandlers: false };
+  readonly capabilities: EngineCapabilities = { exec: false, pause: true, tty: false, stdin: true, signalHandlers: false };
   readonly pool: WarmPool;
   private readonly o: ResolvedWasmOptions;
   private readonly launcher: Launcher;
@@ -40,13 +41,12 @@ export class WasmEngine implements Engine {
     this.o = resolveWasmOptions(options);
     const launch = (mode: 'run' | 'standby') => (dir: string) =>
       launchHost({ nodePath: this.o.nodePath, hostScript: this.o.hostScript, nodeFlags: this.o.nodeFlags, mode, dir });
-    this.pool = new WarmPool({ stateDir: this.o.stateDir, size: this.o.poolSize, idleMs: this.o.poolIdleMs, launch: launch('standby'), logger: this.o.logger });
+    this.pool = new WarmPool({ stateDir: this.o.stateDir, size: this.o.poolSize, idleMs: this.o.poolIdleMs, launch: launch('standby'), logger: this.o.logger, build: hostBuild(this.o.hostScript) });
     this.launcher = { launch: launch('run'), pool: this.pool, readyTimeoutMs: this.o.readyTimeoutMs, stateDir: this.o.stateDir };
   }
 
   async create(task: TaskSpec): Promise<TaskInfo> {
     if (task.tty) throw unsupported('a terminal (-t)', 'tty');
-    if (task.stdin) throw unsupported('stdin (-i)', 'stdin');
     const p = taskPaths(this.o.stateDir, task.id);
     const base = taskConfigFromSpec(task);
     const bytes = await readModule(base.module);
@@ -55,6 +55,10 @@ export class WasmEngine implements Engine {
     const cfg: WasmTaskConfig = { ...base, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
     if (await exists(p.config)) throw new ForgeError('AlreadyExists', `task ${task.id} already exists`, { details: { reason: 'already-exists' } });
     await fs.mkdir(p.dir, { recursive: true, mode: 0o700 });
+    if (task.stdin) {
+      cfg.stdin = { fifo: p.stdin, once: !!task.stdinOnce };
+      await makeFifo(p.stdin);
+    }
     await fs.mkdir(path.dirname(cfg.logPath), { recursive: true });
     await fs.writeFile(p.config, JSON.stringify(cfg, null, 2));
     const rec = await startTask(this.launcher, p, cfg);
@@ -138,6 +142,8 @@ export class WasmEngine implements Engine {
       if (await isAlive(rec.pid, rec.startTime)) process.kill(rec.pid, 'SIGKILL');
       await waitForFiles(p.dir, ['exit'], { signal: AbortSignal.timeout(2000), pollMs: 20 }).catch(() => undefined);
     }
+    // The monitor exits right after it wrote the exit file: gone before delete returns.
+    if (rec) await until(async () => !(await isAlive(rec.monitorPid, rec.monitorStartTime)), 1000);
     await fs.rm(p.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
@@ -145,7 +151,10 @@ export class WasmEngine implements Engine {
     const p = await this.load(id);
     if (await exists(p.exit)) throw notRunning(id);
     const cfg = (await readJson<WasmTaskConfig>(p.config))!;
-    return followLog(cfg.logPath, streams, (signal) => this.wait(id, signal));
+    const stop = cfg.stdin && streams.stdin ? forwardStdin(cfg.stdin.fifo, streams.stdin) : undefined;
+    const session = followLog(cfg.logPath, streams, (signal) => this.wait(id, signal));
+    void session.done.finally(() => stop?.());
+    return session;
   }
 
   /** No terminal to resize (capabilities.tty is false); a no-op while the task runs. */
@@ -210,6 +219,22 @@ async function checkPreopen(host: string, guest: string): Promise<void> {
   if (!st?.isDirectory()) {
     throw new ForgeError('InvalidArgument', `cannot preopen ${host} at ${guest}: the wasm engine mounts directories only`, { details: { reason: 'preopen-not-dir' } });
   }
+}
+
+/** The host code's identity: the newest mtime of the files it loads (the engine's dir and the log format). */
+function hostBuild(script: string): string {
+  const wasmDir = path.dirname(path.dirname(script));
+  let newest = 0;
+  for (const dir of [wasmDir, path.join(wasmDir, '..', 'logs')]) {
+    try {
+      for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+        if (f.endsWith('.js')) newest = Math.max(newest, statSync(path.join(dir, f)).mtimeMs);
+      }
+    } catch {
+      // not there (a test's fake script): the build is its own
+    }
+  }
+  return `${script}@${newest}`;
 }
 
 async function until(cond: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {

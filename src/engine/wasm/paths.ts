@@ -11,6 +11,7 @@
  *   exit                         the monitor (a shell waiting for the host), renamed into place:
  *                                the host's exit code; the one record that survives a kill -9
  *   host.log                     the host process's own stderr (V8 fatal errors)
+ *   stdin                        a FIFO, for a task with stdin (stdin.ts)
  *
  * The warm pool keeps standby hosts under `<stateDir>/.pool/<sid>/` (pool.ts): standby.json
  * (engine), ready (host), assign (engine: the task dir it now serves), task-dir (host: tells the
@@ -27,6 +28,7 @@ export interface WasmTaskPaths {
   status: string;
   exit: string;
   hostLog: string;
+  stdin: string;
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -42,6 +44,7 @@ export function taskPaths(stateDir: string, id: string): WasmTaskPaths {
     status: path.join(dir, 'status.json'),
     exit: path.join(dir, 'exit'),
     hostLog: path.join(dir, 'host.log'),
+    stdin: path.join(dir, 'stdin'),
   };
 }
 

@@ -9,10 +9,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../util/logger';
 import { readJson, exists } from './files';
 import { poolRoot, standbyPaths } from './paths';
-import { isAlive, procInfo } from './proc';
+import { isAlive } from './proc';
 
 export interface Standby {
   sid: string;
@@ -34,6 +35,11 @@ export interface PoolOptions {
   idleMs: number;
   /** Starts a standby host in `dir`; resolves with its monitor's PID. */
   launch: (dir: string) => Promise<number>;
+  /**
+   * Identifies the host code (its file's mtime and size): a standby left by another build of
+   * ForgeOne (an upgrade) is never adopted, since it would run the old host code.
+   */
+  build: string;
   logger: Logger;
 }
 
@@ -41,6 +47,8 @@ export class WarmPool {
   /** Digest → its standby, oldest use first (Map order). */
   private readonly entries = new Map<string, Entry>();
   private adopted: Promise<void> | undefined;
+  private closed = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly o: PoolOptions) {}
 
@@ -61,9 +69,16 @@ export class WarmPool {
   }
 
   /** Makes sure a standby for `digest` exists or is on its way (never awaited on a start path). */
-  async warm(digest: string, module: string): Promise<void> {
-    if (this.o.size <= 0) return;
+  warm(digest: string, module: string): Promise<void> {
+    if (this.o.size <= 0 || this.closed) return Promise.resolve();
+    const p = this.spawnFor(digest, module).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    return p;
+  }
+
+  private async spawnFor(digest: string, module: string): Promise<void> {
     await this.adopt();
+    if (this.closed) return;
     const known = this.entries.get(digest);
     if (known) {
       this.entries.delete(digest);
@@ -78,7 +93,7 @@ export class WarmPool {
     const sid = randomBytes(8).toString('hex');
     const p = standbyPaths(this.o.stateDir, sid);
     await fs.mkdir(p.dir, { recursive: true, mode: 0o700 });
-    await fs.writeFile(p.spec, JSON.stringify({ module, digest, idleMs: this.o.idleMs }));
+    await fs.writeFile(p.spec, JSON.stringify({ module, digest, idleMs: this.o.idleMs, build: this.o.build }));
     const entry: Entry = { sid, digest, monitorPid: 0, spawnedAt: Date.now() };
     this.entries.set(digest, entry);
     try {
@@ -92,6 +107,8 @@ export class WarmPool {
 
   /** Ends every standby (daemon stop, tests). */
   async drain(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.inFlight]);
     await this.adopt();
     const all = [...this.entries.values()];
     this.entries.clear();
@@ -109,9 +126,9 @@ export class WarmPool {
       }
       for (const sid of sids) {
         const p = standbyPaths(this.o.stateDir, sid);
-        const spec = await readJson<{ digest: string }>(p.spec);
+        const spec = await readJson<{ digest: string; build?: string }>(p.spec);
         const ready = await readJson<{ pid: number; startTime: number; monitorPid: number }>(p.ready);
-        if (spec && ready && (await isAlive(ready.pid, ready.startTime)) && !this.entries.has(spec.digest) && !(await exists(p.assign))) {
+        if (spec?.build === this.o.build && ready && (await isAlive(ready.pid, ready.startTime)) && !this.entries.has(spec.digest) && !(await exists(p.assign))) {
           this.entries.set(spec.digest, { sid, digest: spec.digest, monitorPid: ready.monitorPid, spawnedAt: Date.now() });
         } else {
           await this.retire({ sid, digest: spec?.digest ?? '', monitorPid: ready?.monitorPid ?? 0, spawnedAt: 0 });
@@ -121,17 +138,18 @@ export class WarmPool {
     return this.adopted;
   }
 
+  /** Ends a standby: its monitor's process group (monitor and host) at once, so neither writes into the dir as it goes. */
   private async retire(e: Entry): Promise<void> {
     const p = standbyPaths(this.o.stateDir, e.sid);
-    const ready = await readJson<{ pid: number; startTime: number }>(p.ready);
-    // Not yet ready: the host may still be compiling; ending its monitor group ends both.
-    if (ready && (await isAlive(ready.pid, ready.startTime))) kill(ready.pid);
-    else if (e.monitorPid > 0 && (await procInfo(e.monitorPid))?.comm === 'sh') kill(-e.monitorPid);
-    await fs.rm(p.dir, { recursive: true, force: true });
+    const ready = await readJson<{ pid: number; startTime: number; monitorPid: number }>(p.ready);
+    const monitor = e.monitorPid || ready?.monitorPid || 0;
+    if (monitor > 0 && (await readFile(`/proc/${monitor}/cmdline`, 'utf8').catch(() => '')).includes(p.dir)) signal(-monitor);
+    else if (ready && (await isAlive(ready.pid, ready.startTime))) signal(ready.pid);
+    await fs.rm(p.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
-function kill(pid: number): void {
+function signal(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {

@@ -49,6 +49,8 @@ export interface WasmTaskConfig {
   cpuMs?: number;
   logPath: string;
   logMaxSize: number;
+  /** Stdin from a FIFO the engine's attach writes to; `once`: EOF when the first writer closes (StdinOnce). */
+  stdin?: { fifo: string; once: boolean };
   createdAt: string;
 }
 

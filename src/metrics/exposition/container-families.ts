@@ -7,8 +7,8 @@
  */
 import { CONTAINER_STATES } from '../../lifecycle/container-states';
 import type { NetworkInterfaceStats } from '../../config/container-stats';
-import type { ContainerSample } from '../types';
-import type { MetricFamily, MetricType, Sample } from './format';
+import type { ContainerSample, ExpositionFormat } from '../types';
+import { familyHeader, formatValue, renderLabels, type MetricType } from './format';
 
 type Labels = Readonly<Record<string, string>>;
 /** One value, or several with extra labels; undefined for "no series". */
@@ -22,6 +22,7 @@ interface FamilySpec {
 }
 
 const P = 'forgeone_container_';
+const STATE_LABELS = CONTAINER_STATES.map((st) => [{ state: st }, st] as const);
 
 function perInterface(pick: (n: NetworkInterfaceStats) => number): (s: ContainerSample) => Value {
   return (s) => {
@@ -67,29 +68,44 @@ export const CONTAINER_FAMILIES: readonly FamilySpec[] = [
     name: `${P}state`,
     type: 'gauge',
     help: 'Lifecycle state, one-hot: 1 for the current state, 0 for the others.',
-    value: (s) => CONTAINER_STATES.map((st): [Record<string, string>, number] => [{ state: st }, s.state === st ? 1 : 0]),
+    value: (s) => STATE_LABELS.map(([labels, st]): [Record<string, string>, number] => [labels, s.state === st ? 1 : 0]),
   },
   { name: `${P}start_time_seconds`, type: 'gauge', help: 'Unix time of the last start.', value: (s) => (s.startedAt === undefined ? undefined : s.startedAt / 1000) },
   { name: `${P}exit_code`, type: 'gauge', help: 'Exit code of the last run (no series before the first exit).', value: (s) => s.exitCode },
 ];
 
-export function containerLabels(s: ContainerSample): Labels {
-  return { id: s.id, name: s.name, image: s.image, engine: s.engine };
-}
-
-/** The families of these containers; families with no series are left out. */
-export function containerFamilies(samples: readonly ContainerSample[]): MetricFamily[] {
-  const labels = samples.map(containerLabels);
-  const out: MetricFamily[] = [];
+/**
+ * The families of these containers as exposition text; families with no series are left out.
+ * Written straight to text rather than through MetricFamily objects: at 500 containers this is
+ * ~14,000 lines a scrape, and each container's label set is rendered once, not once per line.
+ */
+export function renderContainerFamilies(samples: readonly ContainerSample[], format: ExpositionFormat): string {
+  // `{id="…",name="…",image="…",engine="…"` without the closing brace, so extra labels append.
+  const labelHeads = samples.map((s) => renderLabels(containerLabels(s), format).slice(0, -1));
+  // Extra label sets are shared (the seven state labels are the same objects for all): render each once.
+  const extras = new WeakMap<object, string>();
+  const extraText = (extra: Record<string, string>) => {
+    let text = extras.get(extra);
+    if (text === undefined) extras.set(extra, (text = `,${renderLabels(extra, format).slice(1)}`));
+    return text;
+  };
+  const parts: string[] = [];
   for (const spec of CONTAINER_FAMILIES) {
-    const series: Sample[] = [];
+    const lines: string[] = [];
     samples.forEach((s, i) => {
       const v = spec.value(s);
       if (v === undefined) return;
-      if (typeof v === 'number') series.push({ name: spec.name, labels: labels[i]!, value: v });
-      else for (const [extra, value] of v) series.push({ name: spec.name, labels: { ...labels[i]!, ...extra }, value });
+      if (typeof v === 'number') {
+        lines.push(`${spec.name}${labelHeads[i]}} ${formatValue(v)}\n`);
+        return;
+      }
+      for (const [extra, value] of v) lines.push(`${spec.name}${labelHeads[i]}${extraText(extra)} ${formatValue(value)}\n`);
     });
-    if (series.length) out.push({ name: spec.name, help: spec.help, type: spec.type, samples: series });
+    if (lines.length) parts.push(familyHeader(spec.name, spec.help, spec.type, format), ...lines);
   }
-  return out;
+  return parts.join('');
+}
+
+export function containerLabels(s: ContainerSample): Labels {
+  return { id: s.id, name: s.name, image: s.image, engine: s.engine };
 }

@@ -6,8 +6,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CgroupReader, ContainerSample, DaemonMetrics, Exposition, ExpositionFormat } from '../types';
-import { containerFamilies } from './container-families';
-import { CONTENT_TYPES, formatFamilies, fromPromClient, type PromClientMetricJson } from './format';
+import { renderContainerFamilies } from './container-families';
+import { CONTENT_TYPES, endOfExposition, formatFamilies, fromPromClient, type PromClientMetricJson } from './format';
 
 export interface DaemonMetricsOptions {
   version: string;
@@ -77,11 +77,12 @@ export class PromDaemonMetrics implements DaemonMetrics {
   async render(containers: readonly ContainerSample[], format: ExpositionFormat, collectSeconds: number): Promise<Exposition> {
     this.collectDuration.set(collectSeconds);
     const own = fromPromClient((await this.registry.getMetricsAsJSON()) as unknown as PromClientMetricJson[]);
-    return { contentType: CONTENT_TYPES[format], body: formatFamilies([...own, ...containerFamilies(containers)], format) };
+    const body = formatFamilies(own, format) + renderContainerFamilies(containers, format) + endOfExposition(format);
+    return { contentType: CONTENT_TYPES[format], body };
   }
 
   renderContainers(containers: readonly ContainerSample[], format: ExpositionFormat): Exposition {
-    return { contentType: CONTENT_TYPES[format], body: formatFamilies(containerFamilies(containers), format) };
+    return { contentType: CONTENT_TYPES[format], body: renderContainerFamilies(containers, format) + endOfExposition(format) };
   }
 
   close(): void {

@@ -37,33 +37,43 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return accept && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
 }
 
-export function formatFamilies(families: readonly MetricFamily[], format: ExpositionFormat): string {
+/** The HELP and TYPE lines of a family (OpenMetrics names a counter family without `_total`). */
+export function familyHeader(name: string, help: string, type: MetricType, format: ExpositionFormat): string {
   const om = format === 'openmetrics';
-  // Label sets are shared by many samples (a container's labels by all its families): render once.
+  const metaName = om && type === 'counter' ? name.replace(/_total$/, '') : name;
+  return `# HELP ${metaName} ${om ? escapeOmHelp(help) : escapeTextHelp(help)}\n# TYPE ${metaName} ${type === 'unknown' && !om ? 'untyped' : type}\n`;
+}
+
+/** Families as exposition text, without the OpenMetrics `# EOF` (see `endOfExposition`). */
+export function formatFamilies(families: readonly MetricFamily[], format: ExpositionFormat): string {
+  // Label sets shared by several samples are rendered once.
   const labelCache = new WeakMap<object, string>();
   const parts: string[] = [];
   for (const family of families) {
-    const metaName = om && family.type === 'counter' ? family.name.replace(/_total$/, '') : family.name;
-    const help = om ? escapeOmHelp(family.help) : escapeTextHelp(family.help);
-    parts.push(`# HELP ${metaName} ${help}\n# TYPE ${metaName} ${family.type === 'unknown' && !om ? 'untyped' : family.type}\n`);
+    parts.push(familyHeader(family.name, family.help, family.type, format));
     for (const s of family.samples) {
       let labels = labelCache.get(s.labels);
       if (labels === undefined) {
-        labels = renderLabels(s.labels, om);
+        labels = renderLabels(s.labels, format);
         labelCache.set(s.labels, labels);
       }
       parts.push(`${s.name}${labels} ${formatValue(s.value)}\n`);
     }
   }
-  if (om) parts.push('# EOF\n');
   return parts.join('');
 }
 
-function renderLabels(labels: Readonly<Record<string, string>>, om: boolean): string {
+/** What closes an exposition: `# EOF` for OpenMetrics, nothing for the text format. */
+export function endOfExposition(format: ExpositionFormat): string {
+  return format === 'openmetrics' ? '# EOF\n' : '';
+}
+
+/** `{a="x",b="y"}`, or '' for no labels. */
+export function renderLabels(labels: Readonly<Record<string, string>>, format: ExpositionFormat): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return '';
   // OpenMetrics wants `le` as a canonical float ("1.0"); the text format takes any Go float.
-  const value = (k: string) => (om && k === 'le' ? canonicalFloat(labels[k]!) : labels[k]!);
+  const value = (k: string) => (format === 'openmetrics' && k === 'le' ? canonicalFloat(labels[k]!) : labels[k]!);
   return `{${keys.map((k) => `${k}="${escapeLabel(value(k))}"`).join(',')}}`;
 }
 

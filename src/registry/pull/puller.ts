@@ -7,6 +7,7 @@
 import { ForgeError } from '../../errors';
 import { isIndexMediaType, type Descriptor, type ImageConfig, type ImageManifest, type Platform } from '../../config/oci-image';
 import { Limiter } from '../../util/concurrency';
+import { isWasmPlatform } from '../../config/wasm-image';
 import { retry } from '../../util/retry';
 import { shortId, type Digest } from '../../util/digest';
 import type { ProgressSink } from '../../util/progress';
@@ -180,7 +181,8 @@ class BlobFetcher {
 }
 
 function checkPlatform(config: ImageConfig, wanted: Platform, fromIndex: boolean, onProgress: ProgressSink): void {
-  if (fromIndex) return;
+  // WebAssembly images (issue 5) run on any host platform: no warning for them.
+  if (fromIndex || isWasmPlatform(config)) return;
   if (config.os !== wanted.os || config.architecture !== wanted.architecture) {
     onProgress({
       status: `WARNING: the image's platform (${platformString(config)}) does not match the requested platform (${platformString(wanted)})`,

@@ -20,15 +20,7 @@ import type { RuntimeContext } from '../context';
 import { findContainer, type Container } from './find-container';
 import { ensureMounted } from './start';
 import type { RuntimeSpec } from '../../config/runtime-spec';
-
-export interface PathStat {
-  name: string;
-  size: number;
-  /** Go's FileMode, as Docker clients expect: permission bits, 1<<31 for a directory, 1<<27 for a symlink. */
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
+import type { PathStat } from '../../config/api-types';
 
 async function rootfsOf(rt: RuntimeContext, c: Container): Promise<string> {
   if (c.state.status === 'removing') throw new ForgeError('Conflict', `container ${c.record.name} is being removed`);

@@ -18,17 +18,22 @@ import { buildRuntimeSpec } from '../spec/build-spec';
 import { imageForContainer } from './image-layers';
 import { generateName, newContainerId } from './names';
 import { writeEtcFiles } from './etc-files';
+import { imageEngine } from './wasm-image';
+import { createWasmContainer } from './create-wasm';
 
 export async function createContainer(rt: RuntimeContext, body: unknown): Promise<CreateResult> {
   const config = parseContainerConfig(body);
   const warnings: string[] = [];
   const { image } = findImage(rt, config.image);
-  const engine: EngineKind = config.engine ?? 'native';
+  // WASM (issue 5): the engine comes from the image (media type, platform) unless --engine says.
+  const chosen = await imageEngine(rt, image, config.engine);
+  const engine: EngineKind = chosen.engine;
   rt.engine(engine); // Unavailable now rather than at start
   if (config.name && rt.containers.byName(config.name)) {
     throw new ForgeError('Conflict', `the container name "/${config.name}" is already in use`, { hint: 'remove that container, or choose another --name' });
   }
   await checkMounts(config);
+  if (engine === 'wasm') return createWasmContainer(rt, config, image, chosen);
   if (config.resources.memory === undefined && config.resources.pidsLimit === undefined) {
     // Nothing to warn: secure defaults (a pids limit) apply in the spec.
   }

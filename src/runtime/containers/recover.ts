@@ -55,6 +55,7 @@ async function cleanOrphans(rt: RuntimeContext, known: Set<string>): Promise<voi
     if (known.has(id) || !/^[a-f0-9]{64}$/.test(id)) continue;
     rt.logger.info('cleaning up after an interrupted create', { id });
     await rt.engine('native').delete(id).catch(() => undefined);
+    await Promise.resolve().then(() => rt.engine('wasm').delete(id)).catch(() => undefined); // issue 5
     await rt.snapshotter.unmount(id).catch(() => undefined);
     await rt.snapshotter.removeContainerLayer(id).catch(() => undefined);
     await fs.rm(`${rt.paths.containers}/${id}`, { recursive: true, force: true });

@@ -76,7 +76,8 @@ export async function startLocked(rt: RuntimeContext, c: Container, next: Contai
 
 /** Mounts the rootfs again when it is gone (after a host reboot or a crash between steps). */
 export async function ensureMounted(rt: RuntimeContext, c: Container): Promise<void> {
-  if (await rt.snapshotter.isMounted(c.record.id)) return;
+  // WASM containers (issue 5) have no rootfs: their module is in the container dir.
+  if (c.record.engine === 'wasm' || (await rt.snapshotter.isMounted(c.record.id))) return;
   const image = rt.images.get(c.record.imageDigest as never);
   if (!image) {
     throw new ForgeError('FailedPrecondition', `the image of container ${c.record.name} (${c.record.imageId}) is no longer in the store`, {

@@ -3,8 +3,8 @@
 // keep `_total` in the text format after an OpenMetrics scrape).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTAINER_FAMILIES, containerFamilies } from '../../../src/metrics/exposition/container-families';
-import { formatFamilies, negotiateFormat, type MetricFamily } from '../../../src/metrics/exposition/format';
+import { CONTAINER_FAMILIES, renderContainerFamilies } from '../../../src/metrics/exposition/container-families';
+import { endOfExposition, formatFamilies, negotiateFormat, type MetricFamily } from '../../../src/metrics/exposition/format';
 import { PromDaemonMetrics } from '../../../src/metrics/exposition/daemon-metrics';
 import type { ContainerSample } from '../../../src/metrics/types';
 import { SAMPLE, expectedStats } from '../../../src/metrics/testsuite';
@@ -35,11 +35,25 @@ test('container metric names follow Prometheus conventions', () => {
   }
 });
 
+/** Samples of a text exposition: enough of a parser for these tests (promtool checks the rest). */
+function parseText(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((line) => {
+      const m = /^([a-z_]+)(\{.*\})? (\S+)$/.exec(line);
+      assert.ok(m, line);
+      const labels: Record<string, string> = {};
+      for (const [, k, v] of (m[2] ?? '').matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!.replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+      return { name: m[1]!, labels, value: Number(m[3]) };
+    });
+}
+
 test('every container series carries id, name, image and engine; values in base units', () => {
-  const families = containerFamilies([running, exited]);
-  const byName = new Map(families.map((f) => [f.name, f]));
-  for (const f of families) for (const s of f.samples) for (const l of ['id', 'name', 'image', 'engine']) assert.ok(l in s.labels, `${f.name} has ${l}`);
-  const one = (name: string, id = running.id) => byName.get(`forgeone_container_${name}`)?.samples.find((s) => s.labels.id === id)?.value;
+  const samples = parseText(renderContainerFamilies([running, exited], 'prometheus'));
+  for (const s of samples) for (const l of ['id', 'name', 'image', 'engine']) assert.ok(l in s.labels, `${s.name} has ${l}`);
+  assert.ok(samples.some((s) => s.labels.name === 'job "x"\\y'), 'label values are escaped and round-trip');
+  const one = (name: string, id = running.id) => samples.find((s) => s.name === `forgeone_container_${name}` && s.labels.id === id)?.value;
   assert.equal(one('cpu_user_seconds_total'), 1.5);
   assert.equal(one('cpu_throttled_seconds_total'), 0.12);
   assert.equal(one('memory_working_set_bytes'), SAMPLE.memory!.usage - SAMPLE.memory!.inactiveFile);
@@ -48,11 +62,12 @@ test('every container series carries id, name, image and engine; values in base 
   assert.equal(one('exit_code', exited.id), 3);
   assert.equal(one('exit_code'), undefined, 'no exit code before an exit');
   assert.equal(one('cpu_user_seconds_total', exited.id), undefined, 'no resource series without a live task');
-  const state = byName.get('forgeone_container_state')!.samples.filter((s) => s.labels.id === running.id);
+  const state = samples.filter((s) => s.name === 'forgeone_container_state' && s.labels.id === running.id);
   assert.equal(state.length, 7, 'one-hot over every lifecycle state');
   assert.deepEqual(state.filter((s) => s.value === 1).map((s) => s.labels.state), ['running']);
-  const rx = byName.get('forgeone_container_network_receive_bytes_total')!.samples;
+  const rx = samples.filter((s) => s.name === 'forgeone_container_network_receive_bytes_total');
   assert.deepEqual(rx.map((s) => [s.labels.interface, s.value]), [['eth0', 10]]);
+  assert.equal(renderContainerFamilies([], 'prometheus'), '', 'no containers, no families');
 });
 
 const family: MetricFamily[] = [
@@ -78,7 +93,7 @@ test('text format: HELP/TYPE, escaped labels and help, special floats', () => {
 });
 
 test('OpenMetrics: counter families named without _total, samples with it, canonical le, # EOF', () => {
-  const om = formatFamilies(family, 'openmetrics');
+  const om = formatFamilies(family, 'openmetrics') + endOfExposition('openmetrics');
   assert.match(om, /^# HELP x_seconds A \\"counter\\"\\\\ with\\nnewline\n# TYPE x_seconds counter\nx_seconds_total\{/);
   assert.match(om, /h_seconds_bucket\{le="1\.0"\} 1\n/);
   assert.match(om, /h_seconds_bucket\{le="\+Inf"\} 2\n/);

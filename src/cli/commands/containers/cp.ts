@@ -13,15 +13,8 @@ import type { Readable } from 'node:stream';
 import { ForgeError, isForgeError } from '../../../errors';
 import type { ApiClient } from '../../../api/client';
 import type { CliContext } from '../../context';
+import type { PathStat } from '../../../config/api-types';
 import { containerPath } from './paths';
-
-export interface PathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
 
 /** `ctr:/path` → container and path; a local path (absolute, or ./ ../) never is one. */
 export function splitCpArg(arg: string): { container?: string; path: string } {

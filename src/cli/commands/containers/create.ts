@@ -8,11 +8,13 @@ import { isForgeError } from '../../../errors';
 import type { CreateResult } from '../../../config/api-types';
 import type { CliContext } from '../../context';
 import { pullAction } from '../images';
+import { localWasmImage } from '../wasm';
 import { addCreateOptions } from './create-options';
 import { parsePullPolicy, toContainerConfig, type CreateFlags } from './flags';
 
 /** Creates the container and returns its full ID; warnings go to stderr. */
 export async function createFromFlags(ctx: CliContext, image: string, command: string[], flags: CreateFlags): Promise<string> {
+  image = await localWasmImage(ctx, image); // `run ./module.wasm` (issue 5): loaded as an image first
   const config = toContainerConfig(image, command, flags, { env: process.env, readFile: (f) => readFileSync(f, 'utf8'), cwd: process.cwd() });
   const pull = parsePullPolicy(flags.pull);
   const client = await ctx.client();

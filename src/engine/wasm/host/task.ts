@@ -7,7 +7,7 @@
  * Signals once the module runs: the host installs no handler, so SIGTERM, SIGINT, SIGKILL… end
  * it at once with 128+n, whatever the module does (WASI has no signals). SIGSTOP/SIGCONT pause.
  */
-import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { WASI } from 'node:wasi';
@@ -74,7 +74,7 @@ export function runTask(dir: string, compiled?: WebAssembly.Module): void {
     });
     const base = wasi.getImportObject() as WebAssembly.Imports;
     checkModule(infoOf(module), { wasiFunctions: new Set(Object.keys(base.wasi_snapshot_preview1 as object)) });
-    const g = guardedImports(base, cfg.preopens, log);
+    const g = guardedImports(base, cfg.preopens, log, cfg.stdin ? stdinReader(cfg.stdin) : undefined);
     instance = new WebAssembly.Instance(module, g.imports);
     g.bind(instance.exports.memory as WebAssembly.Memory);
     watchdog = startWatchdog({ timeoutMs: cfg.timeoutMs, cpuMs: cfg.cpuMs, statusFile, logPath: cfg.logPath });
@@ -99,6 +99,28 @@ export function runTask(dir: string, compiled?: WebAssembly.Module): void {
   writeJsonAtomic(path.join(dir, 'host.json'), record);
 }
 
+/**
+ * Opened at the first read, so a module that never reads stdin never waits for a writer. With
+ * `once` (StdinOnce) it is opened read-only: EOF comes when the last attached writer closes;
+ * otherwise read-write, so the host itself keeps a writer and detaching never ends stdin.
+ */
+function stdinReader(s: { fifo: string; once: boolean }): (into: Buffer) => number {
+  let fd: number | undefined;
+  return (into) => {
+    fd ??= openSync(s.fifo, s.once ? 'r' : 'r+');
+    return readSync(fd, into, 0, into.length, null);
+  };
+}
+
+/**
+ * A failed memory.grow is invisible from outside the module (it returns -1 to the module), so a
+ * failure is put down to the limit when the memory ended within a grow of it: a quarter of the
+ * limit, or 1 MiB, whichever is more (allocators grow in steps of that order).
+ */
+export function nearLimit(pages: number, limit: number): boolean {
+  return limit - pages <= Math.max(16, Math.ceil(limit / 4));
+}
+
 function runModule(cfg: WasmTaskConfig, wasi: WASI, instance: WebAssembly.Instance, log: LogWriter, statusFile: string): never {
   let code = 0;
   const status: HostStatus = { reason: 'exit' };
@@ -111,14 +133,15 @@ function runModule(cfg: WasmTaskConfig, wasi: WASI, instance: WebAssembly.Instan
     code = TRAP_EXIT_CODE;
     status.reason = 'trap';
     status.message = `wasm trap: ${e.message}`;
-    const frames = (e.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()).join('\n  ');
+    // The module's own frames only: the host's are noise to the module's author.
+    const frames = (e.stack ?? '').split('\n').filter((l) => l.includes('wasm://')).slice(0, 8).map((l) => l.trim()).join('\n  ');
     log.write('stderr', Buffer.from(`forgeone: ${status.message}${frames ? `\n  ${frames}` : ''}\n`));
   }
   const memory = instance.exports.memory as WebAssembly.Memory | undefined;
   const pages = memory ? memory.buffer.byteLength / PAGE_BYTES : 0;
-  if (cfg.memoryPages && code !== 0 && pages >= cfg.memoryPages) {
+  if (cfg.memoryPages && code !== 0 && nearLimit(pages, cfg.memoryPages)) {
     status.reason = 'memory-limit';
-    status.message = `the module reached its linear memory limit of ${mib(cfg.memoryPages)} (${status.message ?? `exit code ${code}`})`;
+    status.message = `the module failed with its linear memory at ${mib(pages)} of its ${mib(cfg.memoryPages)} limit: the limit is the likely cause (${status.message ?? `exit code ${code}`})`;
     log.write('stderr', Buffer.from(`forgeone: ${status.message}\n`));
   }
   // Exit codes are 8 bits; a non-zero code must not wrap to success.

@@ -1,6 +1,7 @@
 /**
- * The imports a module gets: node:wasi's preview 1 functions, with three changes.
- *  - fd_write to 1 and 2 goes to the container log (log-writer.ts) instead of the host's stdio.
+ * The imports a module gets: node:wasi's preview 1 functions, with these changes.
+ *  - fd_write to 1 and 2 goes to the container log (log-writer.ts) instead of the host's stdio;
+ *    fd_read from 0 comes from the task's stdin FIFO when it has one (else /dev/null).
  *  - Every path_* call is checked first (path-check.ts): no path leaves its preopen, and a
  *    read-only preopen refuses writes with EROFS (node:wasi has no read-only preopens).
  *  - Directory fds are tracked (path_open, fd_renumber, fd_close) so each path is resolved from
@@ -26,7 +27,10 @@ export interface GuardedImports {
   bind(memory: WebAssembly.Memory): void;
 }
 
-export function guardedImports(wasiImports: WebAssembly.Imports, preopens: Preopen[], log: LogWriter): GuardedImports {
+/** Reads the module's stdin (blocking, on the module's thread); returns 0 at EOF. */
+export type StdinReader = (into: Buffer) => number;
+
+export function guardedImports(wasiImports: WebAssembly.Imports, preopens: Preopen[], log: LogWriter, stdin?: StdinReader): GuardedImports {
   const ns = wasiImports.wasi_snapshot_preview1 as unknown as WasiFns;
   let memory: WebAssembly.Memory | undefined;
   const dirs = new Map<number, DirHandle>();
@@ -58,6 +62,24 @@ export function guardedImports(wasiImports: WebAssembly.Imports, preopens: Preop
     const data = Buffer.concat(parts);
     log.write(fd === 1 ? 'stdout' : 'stderr', data);
     view().setUint32(Number(nwritten), data.length, true);
+    return ERRNO.SUCCESS;
+  };
+  w.fd_read = (fd, iovs, iovsLen, nread) => {
+    if (fd !== 0 || !stdin) return ns.fd_read!(fd, iovs, iovsLen, nread);
+    const v = view();
+    const iov: Array<[number, number]> = [];
+    for (let i = 0; i < Number(iovsLen); i++) iov.push([v.getUint32(Number(iovs) + i * 8, true), v.getUint32(Number(iovs) + i * 8 + 4, true)]);
+    const total = iov.reduce((n, [, len]) => n + len, 0);
+    const buf = Buffer.alloc(Math.min(total, 64 * 1024));
+    const n = buf.length ? stdin(buf) : 0;
+    let off = 0;
+    for (const [ptr, len] of iov) {
+      if (off >= n) break;
+      const k = Math.min(len, n - off);
+      bytes().set(buf.subarray(off, off + k), ptr);
+      off += k;
+    }
+    view().setUint32(Number(nread), n, true);
     return ERRNO.SUCCESS;
   };
   w.path_open = (fd, dirflags, p, pl, oflags, base, inheriting, fdflags, out) => {
