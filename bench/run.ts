@@ -52,8 +52,8 @@ async function main(): Promise<void> {
 
     const pod = await tmp.make('bench-podman-');
     const podman = (...a: string[]) => ['--root', path.join(pod, 'root'), '--runroot', path.join(pod, 'run'), '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', ...a];
-    // Podman asks for RLIMIT_NOFILE 1048576 by default, which this host refuses (HOST-NOTES 3).
-    const podRun = (...a: string[]) => podman('run', '--ulimit', 'nofile=1024:1024', '--network', 'none', ...a);
+    // Podman asks for RLIMIT_NOFILE 1048576 and a high NPROC by default, which this host refuses (HOST-NOTES 3).
+    const podRun = (...a: string[]) => podman('run', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096', '--network', 'none', ...a);
     podCleanup = () => {
       spawnSync('podman', podman('system', 'reset', '-f'), { stdio: 'ignore' });
       for (const m of mountsUnder(pod).reverse()) spawnSync('umount', ['-l', m], { stdio: 'ignore' });

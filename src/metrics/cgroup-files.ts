@@ -24,8 +24,12 @@ export interface CgroupFilesOptions {
 const ABSENT = new Set(['ENOENT', 'ENODEV', 'ENOTDIR', 'ESRCH', 'EINVAL', 'EOPNOTSUPP']);
 
 export class CgroupFiles {
-  /** Open fds per owner (a cgroup path) and file. */
-  private readonly open = new Map<string, Map<string, number>>();
+  /**
+   * Open fds per owner (a cgroup path), by slot: each reader gives every file it reads a fixed
+   * slot number, so a scrape finds a file's fd with one map lookup per cgroup and an array index,
+   * without building its path.
+   */
+  private readonly open = new Map<string, Array<number | undefined>>();
   private openCount = 0;
   private buffer = Buffer.allocUnsafe(16 * 1024);
   private readonly maxOpen: number;
@@ -37,48 +41,49 @@ export class CgroupFiles {
   }
 
   /**
-   * The file's content, or undefined when it does not exist. Other errors are thrown. With
-   * `keep`, a file not yet open stays open for the next read (full scrapes keep, one-off reads
-   * don't, so files of containers nobody scrapes are never held).
+   * The content of `<dir>/<name>` (the owner's file in `slot`), or undefined when it does not
+   * exist. Other errors are thrown. With `keep`, a file not yet open stays open for the next
+   * read (full scrapes keep, one-off reads don't, so files of containers nobody scrapes are
+   * never held).
    */
-  read(owner: string, file: string, keep = true): string | undefined {
-    const files = this.open.get(owner);
-    const cached = files?.get(file);
+  read(owner: string, slot: number, dir: string, name: string, keep = true): string | undefined {
+    let fds = this.open.get(owner);
+    const cached = fds?.[slot];
     if (cached !== undefined) {
       try {
         return this.pread(cached);
       } catch (err) {
-        this.forget(owner, file);
-        if (!ABSENT.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        this.forget(owner, slot);
+        if (!isAbsent(err)) throw err;
         // ENODEV: the cgroup was removed (and maybe made again): open the path afresh.
       }
     }
     let fd: number;
     try {
-      fd = openSync(file, 'r');
+      fd = openSync(`${dir}/${name}`, 'r');
     } catch (err) {
-      if (ABSENT.has((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+      if (isAbsent(err)) return undefined;
       throw err;
     }
     if (!keep || this.openCount >= this.maxOpen) {
       try {
         return this.pread(fd);
       } catch (err) {
-        if (ABSENT.has((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+        if (isAbsent(err)) return undefined;
         throw err;
       } finally {
         closeSync(fd);
       }
     }
-    let map = files;
-    if (!map) this.open.set(owner, (map = new Map()));
-    map.set(file, fd);
+    fds = this.open.get(owner);
+    if (!fds) this.open.set(owner, (fds = []));
+    fds[slot] = fd;
     this.openCount++;
     try {
       return this.pread(fd);
     } catch (err) {
-      this.forget(owner, file);
-      if (ABSENT.has((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+      this.forget(owner, slot);
+      if (isAbsent(err)) return undefined;
       throw err;
     }
   }
@@ -122,13 +127,13 @@ export class CgroupFiles {
     }
   }
 
-  private forget(owner: string, file: string): void {
-    const files = this.open.get(owner);
-    const fd = files?.get(file);
+  private forget(owner: string, slot: number): void {
+    const fds = this.open.get(owner);
+    const fd = fds?.[slot];
     if (fd === undefined) return;
-    files!.delete(file);
+    fds![slot] = undefined;
     this.openCount--;
-    if (files!.size === 0) this.open.delete(owner);
+    if (fds!.every((x) => x === undefined)) this.open.delete(owner);
     try {
       closeSync(fd);
     } catch {
@@ -137,6 +142,12 @@ export class CgroupFiles {
   }
 
   private closeOwner(owner: string): void {
-    for (const file of [...(this.open.get(owner)?.keys() ?? [])]) this.forget(owner, file);
+    const fds = this.open.get(owner) ?? [];
+    fds.forEach((_fd, slot) => this.forget(owner, slot));
+    this.open.delete(owner);
   }
+}
+
+function isAbsent(err: unknown): boolean {
+  return ABSENT.has((err as NodeJS.ErrnoException).code ?? '');
 }

@@ -9,10 +9,11 @@
  * (what cgroup2 holds is then missing from the stats, not wrong).
  */
 import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { CgroupReader } from './types';
-import type { CgroupFilesOptions } from './cgroup-files';
-import { CgroupV1Reader, type V1Mounts } from './cgroup-v1/reader';
-import { CgroupV2Reader } from './cgroup-v2/reader';
+import type { V1Mounts } from './cgroup-v1/reader';
+import type { ReaderChoice } from './create-reader';
+import { ThreadedCgroupReader } from './threaded-reader';
 
 export interface CgroupMount {
   mountPoint: string;
@@ -35,8 +36,6 @@ export function cgroupMounts(mountinfo: string): CgroupMount[] {
   return out;
 }
 
-export type ReaderChoice = { version: 'v1'; mounts: V1Mounts } | { version: 'v2'; root: string } | undefined;
-
 /** The decision alone (pure, unit-tested on the mountinfo of each kind of host). */
 export function chooseReader(mounts: CgroupMount[], base = '/sys/fs/cgroup'): ReaderChoice {
   const v2 = mounts.filter((m) => m.fsType === 'cgroup2');
@@ -54,13 +53,13 @@ export function chooseReader(mounts: CgroupMount[], base = '/sys/fs/cgroup'): Re
   return elsewhere ? { version: 'v2', root: elsewhere.mountPoint } : undefined;
 }
 
-export function createReader(choice: ReaderChoice, options: CgroupFilesOptions = {}): CgroupReader | undefined {
-  if (!choice) return undefined;
-  return choice.version === 'v2' ? new CgroupV2Reader(choice.root, options) : new CgroupV1Reader(choice.mounts, options);
-}
-
-/** The reader for this host; undefined when it has no cgroups mounted. */
-export async function detectCgroupReader(options: CgroupFilesOptions & { mountinfo?: string } = {}): Promise<CgroupReader | undefined> {
+/**
+ * The reader for this host, reading in worker threads (threaded-reader.ts); undefined when the
+ * host has no cgroups mounted.
+ */
+export async function detectCgroupReader(options: { mountinfo?: string; threads?: number } = {}): Promise<CgroupReader | undefined> {
   const text = options.mountinfo ?? (await fs.readFile('/proc/self/mountinfo', 'utf8'));
-  return createReader(chooseReader(cgroupMounts(text)), options);
+  const choice = chooseReader(cgroupMounts(text));
+  if (!choice) return undefined;
+  return new ThreadedCgroupReader(choice, { threads: options.threads ?? Math.min(4, availableParallelism()) });
 }

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
 import { mountsUnder, processesMentioning } from '../fixtures/host-state';
+import { FORGEONE_BIN } from '../fixtures/daemon';
+import { spawnSync } from 'node:child_process';
 
 describe('containers: lifecycle with conmon + crun', () => {
   let env: BusyboxDaemon;
@@ -207,6 +209,21 @@ describe('containers: lifecycle with conmon + crun', () => {
     assert.equal(df.Active, '1', 'the image is in use by a container');
     await ok(['rm', 'user1']);
     await ok(['pull', '-q', ref]);
+  });
+
+  it('run -it gives an interactive shell on a terminal (under a real pty)', async () => {
+    // script's own pty starts at 0x0; give it a size so the container's terminal gets one too.
+    const command = `stty rows 30 cols 100; ${process.execPath} ${FORGEONE_BIN} --host unix://${env.daemon.socket} run -it --rm ${ref} sh`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      input: 'tty; stty size; echo typed-$((40 + 2)); exit 3\n',
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, FORGEONE_NO_AUTOSTART: '1', FORGEONE_CONFIG_DIR: path.join(env.daemon.dir, 'client') },
+    });
+    assert.equal(r.status, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /\/dev\/pts\/\d+/);
+    assert.match(r.stdout, /typed-42/);
+    assert.match(r.stdout, /^30 100\r?$/m, 'the terminal size reached the container');
   });
 
   it('--rm removes the container after it exits; wait returns the exit code', async () => {

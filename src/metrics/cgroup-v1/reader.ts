@@ -53,23 +53,42 @@ export class CgroupV1Reader implements CgroupReader {
 
   private readOne(cgroupPath: string, keep: boolean): ResourceStats | undefined {
     const rel = checkCgroupPath(cgroupPath);
-    const read = (controller: keyof V1Mounts, name: string) => {
+    const read = (file: V1File) => {
+      const [controller, name] = V1_FILES[file];
       const mount = this.mounts[controller];
-      return mount === undefined ? undefined : this.files.read(cgroupPath, `${mount}${rel}/${name}`, keep);
+      return mount === undefined ? undefined : this.files.read(cgroupPath, file, `${mount}${rel}`, name, keep);
     };
-    const usageAll = read('cpuacct', 'cpuacct.usage_all');
-    const cpuacct = usageAll !== undefined ? { usageAll } : { stat: read('cpuacct', 'cpuacct.stat'), usage: read('cpuacct', 'cpuacct.usage') };
+    const usageAll = read(F.usageAll);
+    const cpuacct = usageAll !== undefined ? { usageAll } : { stat: read(F.cpuacctStat), usage: read(F.cpuacctUsage) };
     const cpuTimes = parseCpuacct(cpuacct);
-    const cpu = cpuTimes ? { ...cpuTimes, ...parseCpuThrottling(read('cpu', 'cpu.stat')) } : undefined;
-    const memory = parseMemory({ usage: read('memory', 'memory.usage_in_bytes'), stat: read('memory', 'memory.stat'), oomControl: read('memory', 'memory.oom_control') });
-    const blkio = parseBlkio(read('blkio', 'blkio.throttle.io_service_bytes_recursive'), read('blkio', 'blkio.throttle.io_serviced_recursive'));
-    const pidsCurrent = read('pids', 'pids.current');
+    const cpu = cpuTimes ? { ...cpuTimes, ...parseCpuThrottling(read(F.cpuStat)) } : undefined;
+    const memory = parseMemory({ usage: read(F.memoryUsage), stat: read(F.memoryStat), oomControl: read(F.oomControl) });
+    const blkio = parseBlkio(read(F.blkioBytes), read(F.blkioOps));
+    const pidsCurrent = read(F.pidsCurrent);
     const pids =
       pidsCurrent === undefined
         ? undefined
-        : { ...optional('current', parseSingle(pidsCurrent)), ...optional('limit', parseLimit(read('pids', 'pids.max'))) };
+        : { ...optional('current', parseSingle(pidsCurrent)), ...optional('limit', parseLimit(read(F.pidsMax))) };
     if (!cpu && !memory && !blkio && !pids) return undefined;
     return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}), ...(blkio ? { blkio } : {}), ...(pids ? { pids } : {}) };
   }
 }
 
+/** The files read, each with its slot number in CgroupFiles (the index). */
+const V1_FILES = [
+  ['cpuacct', 'cpuacct.usage_all'],
+  ['cpuacct', 'cpuacct.stat'],
+  ['cpuacct', 'cpuacct.usage'],
+  ['cpu', 'cpu.stat'],
+  ['memory', 'memory.usage_in_bytes'],
+  ['memory', 'memory.stat'],
+  ['memory', 'memory.oom_control'],
+  ['blkio', 'blkio.throttle.io_service_bytes_recursive'],
+  ['blkio', 'blkio.throttle.io_serviced_recursive'],
+  ['pids', 'pids.current'],
+  ['pids', 'pids.max'],
+] as const satisfies ReadonlyArray<readonly [keyof V1Mounts, string]>;
+type V1File = number;
+const F = {
+  usageAll: 0, cpuacctStat: 1, cpuacctUsage: 2, cpuStat: 3, memoryUsage: 4, memoryStat: 5, oomControl: 6, blkioBytes: 7, blkioOps: 8, pidsCurrent: 9, pidsMax: 10,
+} as const;

@@ -43,18 +43,19 @@ export class CgroupV2Reader implements CgroupReader {
 
   private readOne(cgroupPath: string, keep: boolean): ResourceStats | undefined {
     const dir = `${this.root.replace(/\/+$/, '')}${checkCgroupPath(cgroupPath)}`;
-    const read = (name: string) => this.files.read(cgroupPath, `${dir}/${name}`, keep);
+    const read = (slot: number) => this.files.read(cgroupPath, slot, dir, V2_FILES[slot]!, keep);
     // cpu.stat exists in every cgroup2 directory: without it, the cgroup is not there.
-    const cpu = parseCpuStat(read('cpu.stat'));
+    const cpu = parseCpuStat(read(0));
     if (!cpu) return undefined;
-    const current = read('memory.current');
-    const memory = current === undefined ? undefined : parseMemory({ current, max: read('memory.max'), stat: read('memory.stat'), events: read('memory.events') });
-    const blkio = parseIoStat(read('io.stat'));
-    const pidsCurrent = read('pids.current');
+    const current = read(1);
+    const memory = current === undefined ? undefined : parseMemory({ current, max: read(2), stat: read(3), events: read(4) });
+    const blkio = parseIoStat(read(5));
+    const pidsCurrent = read(6);
     const pids =
-      pidsCurrent === undefined
-        ? undefined
-        : { ...optional('current', parseSingle(pidsCurrent)), ...optional('limit', parseLimit(read('pids.max'))) };
+      pidsCurrent === undefined ? undefined : { ...optional('current', parseSingle(pidsCurrent)), ...optional('limit', parseLimit(read(7))) };
     return { cpu, ...(memory ? { memory } : {}), ...(blkio ? { blkio } : {}), ...(pids ? { pids } : {}) };
   }
 }
+
+/** The files read; the index is each file's slot in CgroupFiles. */
+const V2_FILES = ['cpu.stat', 'memory.current', 'memory.max', 'memory.stat', 'memory.events', 'io.stat', 'pids.current', 'pids.max'];

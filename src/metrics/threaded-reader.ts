@@ -1,0 +1,103 @@
+/**
+ * A CgroupReader that reads in worker threads. Reading a container's cgroup takes ~40 µs of
+ * system calls on the test hosts (nine files, ~4.5 µs each; memory.stat ~13 µs), so 500
+ * containers are ~20 ms of reads: done in the daemon's thread that is 20 ms of event loop held
+ * (even sliced), and on one thread only. Here each cgroup belongs to one worker (by a hash of its
+ * path, so its files stay open there between scrapes) and the workers read their shares in
+ * parallel while the event loop stays free. If the worker script is not there (running from
+ * sources) or a worker fails, reading falls back to the in-thread reader.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ResourceStats } from '../config/container-stats';
+import type { CgroupReader, CgroupVersion } from './types';
+import { createReader, type ReaderChoice } from './create-reader';
+import type { WorkerReply, WorkerRequest } from './cgroup-worker';
+
+export interface ThreadedReaderOptions {
+  /** Worker threads. Default: the CPUs available, at most 4. 0 reads in the calling thread. */
+  threads: number;
+  /** The worker script (tests point at the compiled file). Default cgroup-worker.js beside this file. */
+  script?: string;
+}
+
+export class ThreadedCgroupReader implements CgroupReader {
+  readonly version: CgroupVersion;
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void }>();
+  private seq = 0;
+  private fallback: CgroupReader | undefined;
+
+  constructor(
+    private readonly choice: NonNullable<ReaderChoice>,
+    options: ThreadedReaderOptions,
+  ) {
+    this.version = choice.version;
+    const script = options.script ?? path.join(__dirname, 'cgroup-worker.js');
+    if (options.threads < 1 || !existsSync(script)) {
+      this.fallback = createReader(choice);
+      return;
+    }
+    for (let i = 0; i < options.threads; i++) {
+      const worker = new Worker(script, { workerData: choice });
+      worker.unref();
+      worker.on('message', (reply: WorkerReply) => {
+        this.pending.get(reply.seq)?.resolve(reply);
+        this.pending.delete(reply.seq);
+      });
+      worker.on('error', (err) => this.fail(err));
+      worker.on('exit', () => this.fail(new Error('a cgroup reader thread exited')));
+      this.workers.push(worker);
+    }
+  }
+
+  get source(): string {
+    const where = this.choice.version === 'v2' ? `v2: ${this.choice.root}` : `v1: ${Object.entries(this.choice.mounts).map(([c, m]) => `${c}=${m}`).join(' ')}`;
+    return this.fallback ? where : `${where} (${this.workers.length} reader threads)`;
+  }
+
+  async readMany(cgroupPaths: readonly string[], options: { all?: boolean } = {}): Promise<Map<string, ResourceStats>> {
+    if (this.fallback) return this.fallback.readMany(cgroupPaths, options);
+    const shares: string[][] = this.workers.map(() => []);
+    for (const p of cgroupPaths) shares[shard(p, this.workers.length)]!.push(p);
+    const all = options.all === true;
+    const replies = await Promise.all(
+      this.workers.map((worker, i) => {
+        // A one-off read only asks the worker that holds the cgroup; a full scrape asks all (so
+        // each closes the files of cgroups that are gone).
+        if (!all && shares[i]!.length === 0) return Promise.resolve<WorkerReply>({ seq: -1, entries: [] });
+        const seq = this.seq++;
+        return new Promise<WorkerReply>((resolve) => {
+          this.pending.set(seq, { resolve });
+          worker.postMessage({ seq, paths: shares[i]!, all } satisfies WorkerRequest);
+        });
+      }),
+    );
+    const failed = replies.find((r) => r.error !== undefined);
+    if (failed) throw new Error(`reading cgroups failed: ${failed.error}`);
+    return new Map(replies.flatMap((r) => r.entries ?? []));
+  }
+
+  close(): void {
+    const workers = this.workers.splice(0);
+    for (const w of workers) w.removeAllListeners('exit').terminate().catch(() => undefined);
+    this.fallback?.close();
+  }
+
+  /** A worker died: answer what waits with an error and read in this thread from now on. */
+  private fail(err: Error): void {
+    if (this.workers.length === 0) return;
+    this.close();
+    this.fallback = createReader(this.choice);
+    for (const [seq, p] of this.pending) p.resolve({ seq, error: err.message });
+    this.pending.clear();
+  }
+}
+
+/** A stable worker index for a cgroup path (FNV-1a). */
+function shard(p: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
+}
