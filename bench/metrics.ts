@@ -9,7 +9,7 @@
  *
  *   node dist/bench/metrics.js [--counts 100,500] [--scrapes 15] [--batch 20] [--quick]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAll } from '../src/api/client';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../test/fixtures/busybox-daemon';
@@ -33,10 +33,26 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-function stats(samples: number[]): { median: number; min: number; max: number } {
+function stats(samples: number[]): { median: number; p90: number; min: number; max: number } {
   const s = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
+  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, p90: s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)]!, min: s[0]!, max: s[s.length - 1]! };
+}
+
+/** Between scrapes, as a scraper would leave some (and so one scrape's work does not pile onto the next). */
+const GAP_MS = 200;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU the daemon process uses over `ms`, in percent of one CPU (from /proc/<pid>/stat). */
+async function daemonCpuPercent(pid: number, ms: number): Promise<number> {
+  const ticks = () => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
+  const a = ticks();
+  await sleep(ms);
+  return ((ticks() - a) / 100 / (ms / 1000)) * 100;
 }
 
 async function timedScrape(env: BusyboxDaemon, path: string): Promise<{ ms: number; collectMs: number; bytes: number; series: number }> {
@@ -85,13 +101,20 @@ async function main(): Promise<void> {
     for (const count of args.counts) {
       const startSeconds = await grow(env, ids, count, args.batch);
       const first = await timedScrape(env, '/metrics');
+      // Let the starts settle, then see what the idle daemon costs on its own (its exit watchers).
+      await sleep(3000);
+      const idleCpu = await daemonCpuPercent(env.daemon.pid!, 3000);
       const steady = [];
-      for (let i = 0; i < args.scrapes; i++) steady.push(await timedScrape(env, '/metrics'));
+      for (let i = 0; i < args.scrapes; i++) {
+        await sleep(GAP_MS);
+        steady.push(await timedScrape(env, '/metrics'));
+      }
       const one = [];
       for (let i = 0; i < args.scrapes; i++) one.push((await timedScrape(env, `/v1/containers/${ids[0]}/metrics`)).ms);
       const row = {
         containers: count,
         startSeconds,
+        daemonIdleCpuPercent: idleCpu,
         firstScrapeMs: first.ms,
         scrapeMs: stats(steady.map((s) => s.ms)),
         collectMs: stats(steady.map((s) => s.collectMs)),
@@ -114,11 +137,23 @@ async function main(): Promise<void> {
   console.log(`\nsaved ${file}`);
 }
 
-function report(r: { containers: number; startSeconds: number; firstScrapeMs: number; scrapeMs: ReturnType<typeof stats>; collectMs: ReturnType<typeof stats>; oneContainerMs: ReturnType<typeof stats>; bodyBytes: number; series: number }): void {
-  const f = (x: ReturnType<typeof stats>) => `${x.median.toFixed(1)} [${x.min.toFixed(1)}–${x.max.toFixed(1)}]`;
-  console.log(`\n${r.containers} idle containers (started in ${r.startSeconds.toFixed(1)} s)`);
+type Row = {
+  containers: number;
+  startSeconds: number;
+  daemonIdleCpuPercent: number;
+  firstScrapeMs: number;
+  scrapeMs: ReturnType<typeof stats>;
+  collectMs: ReturnType<typeof stats>;
+  oneContainerMs: ReturnType<typeof stats>;
+  bodyBytes: number;
+  series: number;
+};
+
+function report(r: Row): void {
+  const f = (x: ReturnType<typeof stats>) => `${x.median.toFixed(1)} p90 ${x.p90.toFixed(1)} [${x.min.toFixed(1)}–${x.max.toFixed(1)}]`;
+  console.log(`\n${r.containers} idle containers (started in ${r.startSeconds.toFixed(1)} s; the idle daemon uses ${r.daemonIdleCpuPercent.toFixed(0)}% of a CPU)`);
   console.log(`  GET /metrics, first after start   ${r.firstScrapeMs.toFixed(1)} ms`);
-  console.log(`  GET /metrics, median [min–max]    ${f(r.scrapeMs)} ms (daemon collect: ${f(r.collectMs)} ms)`);
+  console.log(`  GET /metrics, median p90 [min–max] ${f(r.scrapeMs)} ms (daemon collect: ${f(r.collectMs)} ms)`);
   console.log(`  one container's /metrics          ${f(r.oneContainerMs)} ms`);
   console.log(`  body                              ${(r.bodyBytes / 1024).toFixed(0)} KiB, ${r.series} series`);
 }

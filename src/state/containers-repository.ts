@@ -37,6 +37,19 @@ interface StateRow {
 
 export type StatePatch = Partial<Omit<ContainerStateRecord, 'id' | 'updatedAt'>>;
 
+/** Identity and lifecycle of a container, without its config (metrics, issue 6). */
+export interface ContainerLifecycleRow {
+  id: string;
+  name: string;
+  image: string;
+  engine: string;
+  status: string;
+  restartCount: number;
+  startedAt: number | undefined;
+  exitCode: number | undefined;
+  finishedAt: number | undefined;
+}
+
 export class ContainersRepository {
   constructor(private readonly db: Db) {}
 
@@ -108,6 +121,29 @@ export class ContainersRepository {
   state(id: string): ContainerStateRecord | undefined {
     const row = this.db.prepare('SELECT * FROM container_state WHERE id = ?').get(id) as StateRow | undefined;
     return row ? toState(row) : undefined;
+  }
+
+  /**
+   * Every container's identity and lifecycle in one query, configs left unparsed: metrics scrapes
+   * ask for this every few seconds, and list() + allStates() cost ~5 ms at 500 containers.
+   */
+  lifecycleRows(): ContainerLifecycleRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT c.id, c.name, c.image, c.engine, s.status, s.restart_count, s.started_at, s.exit_code, s.finished_at FROM containers c JOIN container_state s ON s.id = c.id ORDER BY c.created_at DESC',
+      )
+      .all() as Array<Pick<ContainerRow, 'id' | 'name' | 'image' | 'engine'> & Pick<StateRow, 'status' | 'restart_count' | 'started_at' | 'exit_code' | 'finished_at'>>;
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      image: r.image,
+      engine: r.engine,
+      status: r.status,
+      restartCount: r.restart_count,
+      startedAt: r.started_at ?? undefined,
+      exitCode: r.exit_code ?? undefined,
+      finishedAt: r.finished_at ?? undefined,
+    }));
   }
 
   allStates(): ContainerStateRecord[] {

@@ -4,6 +4,7 @@
  * collection, and prom-client's Node process metrics) in one registry, rendered together with
  * the container families of each scrape.
  */
+import { readdir } from 'node:fs/promises';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CgroupReader, ContainerSample, DaemonMetrics, Exposition, ExpositionFormat } from '../types';
 import { renderContainerFamilies } from './container-families';
@@ -35,6 +36,7 @@ export class PromDaemonMetrics implements DaemonMetrics {
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry });
       dropMisnamedGauges(this.registry);
+      countOpenFdsAsync(this.registry);
     }
     this.apiDuration = new Histogram({
       name: 'forgeone_api_request_duration_seconds',
@@ -101,4 +103,24 @@ function dropMisnamedGauges(registry: Registry): void {
     const { name, type } = metric as unknown as { name: string; type: string };
     if (type !== 'counter' && name.endsWith('_total')) registry.removeSingleMetric(name);
   }
+}
+
+/**
+ * prom-client counts open fds with readdirSync('/proc/self/fd') on every scrape. The cgroup
+ * readers keep ~9 files open per running container, so with 500 containers that is a listing of
+ * ~5000 entries, 5 ms of event loop held per scrape (measured). Same metric, listed off-thread.
+ */
+function countOpenFdsAsync(registry: Registry): void {
+  if (!registry.getSingleMetric('process_open_fds')) return;
+  registry.removeSingleMetric('process_open_fds');
+  new Gauge({
+    name: 'process_open_fds',
+    help: 'Number of open file descriptors.',
+    registers: [registry],
+    async collect() {
+      // Minus the descriptor of the listing itself.
+      const fds = await readdir('/proc/self/fd').catch(() => undefined);
+      if (fds) this.set(fds.length - 1);
+    },
+  });
 }

@@ -12,7 +12,7 @@ import type { RuntimeSpec } from '../../config/runtime-spec';
 import type { ContainerState } from '../../lifecycle/container-states';
 import type { EngineKind } from '../../engine/types';
 import type { ContainerSample } from '../../metrics/types';
-import type { ContainerRecord } from '../../state/types';
+import type { ContainerLifecycleRow } from '../../state/containers-repository';
 import type { RuntimeContext } from '../context';
 
 const LIVE = new Set(['running', 'paused']);
@@ -30,14 +30,24 @@ export interface CollectOptions {
 
 export async function collectSamples(rt: RuntimeContext, options: CollectOptions = {}): Promise<ContainerSample[]> {
   const all = options.ids === undefined;
-  const states = new Map(rt.containers.allStates().map((s) => [s.id, s]));
-  const records = all ? rt.containers.list() : [...options.ids!].flatMap((id) => rt.containers.get(id) ?? []);
-  const live = records.filter((r) => LIVE.has(states.get(r.id)?.status ?? ''));
+  const rows = all ? rt.containers.lifecycleRows() : rt.containers.lifecycleRows().filter((r) => options.ids!.has(r.id));
   const stats = new Map<string, ResourceStats>();
   const byCgroup = new Map<string, string>();
+  const misses: ContainerLifecycleRow[] = [];
+  for (const r of rows) {
+    if (!LIVE.has(r.status)) continue;
+    const engine = engineOf(rt, r.engine);
+    if (engine?.stats) {
+      misses.push(r); // asked below, with the cgroup paths not cached yet
+      continue;
+    }
+    const cgroup = cgroupPaths.get(rt)?.get(r.id);
+    if (cgroup) byCgroup.set(cgroup, r.id);
+    else misses.push(r);
+  }
   await Promise.all(
-    live.map(async (r) => {
-      const engine = engineOf(rt, r);
+    misses.map(async (r) => {
+      const engine = engineOf(rt, r.engine);
       if (engine?.stats) {
         const s = await engine.stats(r.id).catch((err: unknown) => void rt.logger.debug('engine stats failed', { id: r.id, error: (err as Error).message }));
         if (s) stats.set(r.id, s);
@@ -51,30 +61,26 @@ export async function collectSamples(rt: RuntimeContext, options: CollectOptions
     const read = await rt.metrics.cgroups.readMany([...byCgroup.keys()], { all });
     for (const [cgroup, s] of read) stats.set(byCgroup.get(cgroup)!, s);
   }
-  if (all) forgetRemoved(rt, records);
-  return records.flatMap((r): ContainerSample[] => {
-    const state = states.get(r.id);
-    if (!state) return [];
+  if (all) forgetRemoved(rt, rows);
+  return rows.map((r): ContainerSample => {
     const s = stats.get(r.id);
-    return [
-      {
-        id: r.id,
-        name: r.name,
-        image: r.image,
-        engine: r.engine,
-        state: state.status as ContainerState,
-        restartCount: state.restartCount,
-        ...(state.startedAt !== undefined ? { startedAt: state.startedAt } : {}),
-        ...(state.exitCode !== undefined && state.finishedAt !== undefined ? { exitCode: state.exitCode } : {}),
-        ...(s ? { stats: s } : {}),
-      },
-    ];
+    return {
+      id: r.id,
+      name: r.name,
+      image: r.image,
+      engine: r.engine,
+      state: r.status as ContainerState,
+      restartCount: r.restartCount,
+      ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
+      ...(r.exitCode !== undefined && r.finishedAt !== undefined ? { exitCode: r.exitCode } : {}),
+      ...(s ? { stats: s } : {}),
+    };
   });
 }
 
-function engineOf(rt: RuntimeContext, r: ContainerRecord) {
+function engineOf(rt: RuntimeContext, kind: string) {
   try {
-    return rt.engine(r.engine as EngineKind);
+    return rt.engine(kind as EngineKind);
   } catch {
     return undefined; // that engine is not configured on this daemon: nothing to measure with
   }
@@ -95,9 +101,9 @@ async function cgroupPathOf(rt: RuntimeContext, id: string): Promise<string | un
   }
 }
 
-function forgetRemoved(rt: RuntimeContext, records: ContainerRecord[]): void {
+function forgetRemoved(rt: RuntimeContext, rows: ContainerLifecycleRow[]): void {
   const cache = cgroupPaths.get(rt);
-  if (!cache || cache.size <= records.length) return;
-  const ids = new Set(records.map((r) => r.id));
+  if (!cache || cache.size <= rows.length) return;
+  const ids = new Set(rows.map((r) => r.id));
   for (const id of cache.keys()) if (!ids.has(id)) cache.delete(id);
 }

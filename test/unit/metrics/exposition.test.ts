@@ -62,9 +62,10 @@ test('every container series carries id, name, image and engine; values in base 
   assert.equal(one('exit_code', exited.id), 3);
   assert.equal(one('exit_code'), undefined, 'no exit code before an exit');
   assert.equal(one('cpu_user_seconds_total', exited.id), undefined, 'no resource series without a live task');
-  const state = samples.filter((s) => s.name === 'forgeone_container_state' && s.labels.id === running.id);
-  assert.equal(state.length, 7, 'one-hot over every lifecycle state');
-  assert.deepEqual(state.filter((s) => s.value === 1).map((s) => s.labels.state), ['running']);
+  const state = samples.filter((s) => s.name === 'forgeone_container_state');
+  assert.deepEqual(state.map((s) => [s.labels.id, s.labels.state, s.value]), [[running.id, 'running', 1], [exited.id, 'exited', 1]]);
+  const noQuota = parseText(renderContainerFamilies([{ ...running, stats: { cpu: { userSeconds: 1, systemSeconds: 0, usageSeconds: 1, periods: 0, throttledPeriods: 0, throttledSeconds: 0 } } }], 'prometheus'));
+  assert.ok(!noQuota.some((s) => /periods|throttled/.test(s.name)), 'no throttling series without a CPU quota');
   const rx = samples.filter((s) => s.name === 'forgeone_container_network_receive_bytes_total');
   assert.deepEqual(rx.map((s) => [s.labels.interface, s.value]), [['eth0', 10]]);
   assert.equal(renderContainerFamilies([], 'prometheus'), '', 'no containers, no families');
