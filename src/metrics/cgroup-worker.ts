@@ -10,6 +10,7 @@ export interface WorkerRequest {
   seq: number;
   paths: string[];
   all: boolean;
+  detail: boolean;
 }
 
 export interface WorkerReply {
@@ -25,7 +26,7 @@ if (port) {
   port.on('message', (req: WorkerRequest) => {
     const reply = (r: WorkerReply) => port.postMessage(r);
     if (!reader) return reply({ seq: req.seq, entries: [] });
-    reader.readMany(req.paths, { all: req.all }).then(
+    reader.readMany(req.paths, { all: req.all, detail: req.detail }).then(
       (stats) => reply({ seq: req.seq, entries: [...stats] }),
       (err: unknown) => reply({ seq: req.seq, error: (err as Error).message }),
     );

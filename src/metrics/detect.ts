@@ -61,5 +61,5 @@ export async function detectCgroupReader(options: { mountinfo?: string; threads?
   const text = options.mountinfo ?? (await fs.readFile('/proc/self/mountinfo', 'utf8'));
   const choice = chooseReader(cgroupMounts(text));
   if (!choice) return undefined;
-  return new ThreadedCgroupReader(choice, { threads: options.threads ?? Number(process.env.XX_THREADS ?? Math.min(4, availableParallelism())) });
+  return new ThreadedCgroupReader(choice, { threads: options.threads ?? Math.min(4, availableParallelism()) });
 }

@@ -42,6 +42,24 @@ export function parseFlatKeyed(text: string | undefined): Record<string, number>
   return out;
 }
 
+/**
+ * A few keys of a `key value` file, found without splitting it: memory.stat has ~45 lines and a
+ * scrape needs four of them, for every container, every scrape (allocation there is GC later).
+ */
+export function pickKeyed<K extends string>(text: string | undefined, keys: readonly K[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  if (text === undefined) return out;
+  for (const key of keys) {
+    const at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `) + 1;
+    if (at === 0 && !text.startsWith(`${key} `)) continue;
+    const start = at + key.length + 1;
+    const end = text.indexOf('\n', start);
+    const value = Number(text.slice(start, end < 0 ? undefined : end));
+    if (Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}
+
 /** `major:minor` → numbers, or undefined. */
 export function parseDevice(text: string): { major: number; minor: number } | undefined {
   const m = /^(\d+):(\d+)$/.exec(text);

@@ -32,11 +32,18 @@ export interface CgroupReader {
    * created) is absent from the result. A controller that is not available leaves its group of
    * ResourceStats out. With `all` (a full scrape), `cgroupPaths` is every cgroup of interest:
    * their files stay open for the next scrape and those of any other cgroup are closed; without
-   * it (one container's stats) files already open are used and no new one is kept.
+   * it (one container's stats) files already open are used and no new one is kept. `detail`
+   * adds every raw memory.stat counter (MemoryStats.stat), which Docker-shaped stats show and
+   * scrapes leave out.
    */
-  readMany(cgroupPaths: readonly string[], options?: { all?: boolean }): Promise<Map<string, ResourceStats>>;
+  readMany(cgroupPaths: readonly string[], options?: ReadOptions): Promise<Map<string, ResourceStats>>;
   /** Closes every file held open. */
   close(): void;
+}
+
+export interface ReadOptions {
+  all?: boolean;
+  detail?: boolean;
 }
 
 /** One container at scrape time. */

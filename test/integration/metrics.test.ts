@@ -7,11 +7,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { readAll } from '../../src/api/client';
 import type { DockerStats } from '../../src/config/container-stats';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
+import { FORGEONE_BIN } from '../fixtures/daemon';
 import { freePort } from '../fixtures/registry';
 import { seriesValue, waitFor } from '../fixtures/metrics';
 
@@ -187,6 +188,20 @@ describe('metrics: real containers, real cgroups', () => {
     assert.equal((await ok(['stats', '--no-stream', '--format', '{{.Name}}:{{.PIDs}}', 'idle'])), 'idle:1');
     const missing = await env.daemon.cli(['stats', '--no-stream', 'no-such']);
     assert.equal(missing.code, 1);
+  });
+
+  it('stats (streaming, not a terminal) prints a frame a second until interrupted', async () => {
+    const child = spawn(process.execPath, [FORGEONE_BIN, '--host', `unix://${env.daemon.socket}`, 'stats', 'three', 'idle'], { env: { ...process.env, FORGEONE_NO_AUTOSTART: '1' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 2600));
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('close', r));
+    const frames = out.split(/^CONTAINER ID/m).slice(1);
+    assert.ok(frames.length >= 2, `frames: ${frames.length}\n${out}`);
+    assert.doesNotMatch(out, /\x1b\[2J/, 'no screen clearing when stdout is not a terminal');
+    const last = frames.at(-1)!.split('\n').filter(Boolean).slice(1);
+    assert.deepEqual(last.map((l) => l.split(/\s+/)[1]), ['three', 'idle'], 'the named containers, in the order given');
   });
 
   it('metrics-address serves /metrics over TCP, only /metrics, only on the address asked', async () => {

@@ -57,10 +57,16 @@ export class WarmPool {
     await this.adopt();
     const e = this.entries.get(digest);
     if (!e) return undefined;
+    // Taken before any await: two creates of one module at once must never get the same standby.
+    this.entries.delete(digest);
     const p = standbyPaths(this.o.stateDir, e.sid);
     const ready = await readJson<{ pid: number; startTime: number }>(p.ready);
-    if (!ready) return undefined; // still compiling: the caller starts cold, the standby stays
-    this.entries.delete(digest);
+    if (!ready) {
+      // Still compiling: the caller starts cold, the standby stays for a later start.
+      if (!this.entries.has(digest) && !this.closed) this.entries.set(digest, e);
+      else await this.retire(e);
+      return undefined;
+    }
     if (!(await isAlive(ready.pid, ready.startTime))) {
       await fs.rm(p.dir, { recursive: true, force: true });
       return undefined;

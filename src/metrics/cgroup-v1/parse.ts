@@ -4,7 +4,7 @@
  * a container that creates sub-cgroups is still counted whole.
  */
 import type { BlkioStats, BlockDeviceStats, CpuStats, MemoryStats } from '../../config/container-stats';
-import { blkioTotals, limitValue, parseDevice, parseFlatKeyed, parseSingle } from '../parse';
+import { blkioTotals, limitValue, parseDevice, parseFlatKeyed, parseSingle, pickKeyed } from '../parse';
 
 const NS = 1e9;
 /** USER_HZ: cpuacct.stat counts in these ticks; 100 on every Linux architecture ForgeOne runs on. */
@@ -40,7 +40,7 @@ export function parseCpuacct(files: { usageAll?: string; stat?: string; usage?: 
 /** CFS throttling from the cpu controller's `cpu.stat` (throttled_time in ns). */
 export function parseCpuThrottling(text: string | undefined): Pick<CpuStats, 'periods' | 'throttledPeriods' | 'throttledSeconds'> {
   if (text === undefined) return {};
-  const s = parseFlatKeyed(text);
+  const s = pickKeyed(text, ['nr_periods', 'nr_throttled', 'throttled_time']);
   return {
     ...(s.nr_periods !== undefined ? { periods: s.nr_periods } : {}),
     ...(s.nr_throttled !== undefined ? { throttledPeriods: s.nr_throttled } : {}),
@@ -48,15 +48,18 @@ export function parseCpuThrottling(text: string | undefined): Pick<CpuStats, 'pe
   };
 }
 
+const MEMORY_KEYS = ['hierarchical_memory_limit', 'total_rss', 'rss', 'total_cache', 'cache', 'total_inactive_file', 'inactive_file'] as const;
+
 /**
  * Memory from `memory.usage_in_bytes`, `memory.stat` and `memory.oom_control`. The limit is
  * memory.stat's `hierarchical_memory_limit`: the effective one, a parent's limit included.
+ * `detail` keeps every memory.stat counter (Docker's stats show them; scrapes do not need them).
  */
-export function parseMemory(files: { usage?: string; stat?: string; oomControl?: string }): MemoryStats | undefined {
+export function parseMemory(files: { usage?: string; stat?: string; oomControl?: string }, detail = true): MemoryStats | undefined {
   if (files.usage === undefined && files.stat === undefined) return undefined;
-  const stat = parseFlatKeyed(files.stat);
-  const oom = parseFlatKeyed(files.oomControl);
-  const out: MemoryStats = { stat };
+  const stat = pickKeyed(files.stat, MEMORY_KEYS);
+  const oom = pickKeyed(files.oomControl, ['oom_kill']);
+  const out: MemoryStats = detail ? { stat: parseFlatKeyed(files.stat) } : {};
   const usage = parseSingle(files.usage);
   if (usage !== undefined) out.usageBytes = usage;
   const limit = limitValue(stat.hierarchical_memory_limit);

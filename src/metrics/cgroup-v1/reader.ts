@@ -8,7 +8,7 @@
 import type { ResourceStats } from '../../config/container-stats';
 import { CgroupFiles, type CgroupFilesOptions } from '../cgroup-files';
 import { checkCgroupPath, optional, parseLimit, parseSingle } from '../parse';
-import type { CgroupReader } from '../types';
+import type { CgroupReader, ReadOptions } from '../types';
 import { parseBlkio, parseCpuacct, parseCpuThrottling, parseMemory } from './parse';
 
 /** Mount points of the v1 controllers ForgeOne reads; a missing one is not read. */
@@ -37,10 +37,10 @@ export class CgroupV1Reader implements CgroupReader {
       .join(' ')}`;
   }
 
-  async readMany(cgroupPaths: readonly string[], options: { all?: boolean } = {}): Promise<Map<string, ResourceStats>> {
+  async readMany(cgroupPaths: readonly string[], options: ReadOptions = {}): Promise<Map<string, ResourceStats>> {
     const out = new Map<string, ResourceStats>();
     await this.files.sliced(cgroupPaths, (p) => {
-      const stats = this.readOne(p, options.all === true);
+      const stats = this.readOne(p, options.all === true, options.detail === true);
       if (stats) out.set(p, stats);
     });
     if (options.all) this.files.retain(new Set(cgroupPaths));
@@ -51,7 +51,7 @@ export class CgroupV1Reader implements CgroupReader {
     this.files.closeAll();
   }
 
-  private readOne(cgroupPath: string, keep: boolean): ResourceStats | undefined {
+  private readOne(cgroupPath: string, keep: boolean, detail: boolean): ResourceStats | undefined {
     const rel = checkCgroupPath(cgroupPath);
     const read = (file: V1File) => {
       const [controller, name] = V1_FILES[file];
@@ -62,7 +62,7 @@ export class CgroupV1Reader implements CgroupReader {
     const cpuacct = usageAll !== undefined ? { usageAll } : { stat: read(F.cpuacctStat), usage: read(F.cpuacctUsage) };
     const cpuTimes = parseCpuacct(cpuacct);
     const cpu = cpuTimes ? { ...cpuTimes, ...parseCpuThrottling(read(F.cpuStat)) } : undefined;
-    const memory = parseMemory({ usage: read(F.memoryUsage), stat: read(F.memoryStat), oomControl: read(F.oomControl) });
+    const memory = parseMemory({ usage: read(F.memoryUsage), stat: read(F.memoryStat), oomControl: read(F.oomControl) }, detail);
     const blkio = parseBlkio(read(F.blkioBytes), read(F.blkioOps));
     const pidsCurrent = read(F.pidsCurrent);
     const pids =

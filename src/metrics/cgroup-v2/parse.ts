@@ -3,7 +3,7 @@
  * cgroup2 values are hierarchical by design, so nothing needs a `total_` variant.
  */
 import type { BlkioStats, BlockDeviceStats, CpuStats, MemoryStats } from '../../config/container-stats';
-import { blkioTotals, parseDevice, parseFlatKeyed, parseLimit, parseSingle } from '../parse';
+import { blkioTotals, parseDevice, parseFlatKeyed, parseLimit, parseSingle, pickKeyed } from '../parse';
 
 const US = 1e6;
 
@@ -14,7 +14,7 @@ const US = 1e6;
  */
 export function parseCpuStat(text: string | undefined): CpuStats | undefined {
   if (text === undefined) return undefined;
-  const s = parseFlatKeyed(text);
+  const s = pickKeyed(text, ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec']);
   if (s.usage_usec === undefined) return undefined;
   return {
     userSeconds: (s.user_usec ?? 0) / US,
@@ -28,13 +28,13 @@ export function parseCpuStat(text: string | undefined): CpuStats | undefined {
 
 /**
  * Memory from `memory.current`, `memory.max`, `memory.stat` and `memory.events`. As Docker does
- * on v2: rss is `anon`, cache is `file`.
+ * on v2: rss is `anon`, cache is `file`. `detail` keeps every memory.stat counter.
  */
-export function parseMemory(files: { current?: string; max?: string; stat?: string; events?: string }): MemoryStats | undefined {
+export function parseMemory(files: { current?: string; max?: string; stat?: string; events?: string }, detail = true): MemoryStats | undefined {
   if (files.current === undefined && files.stat === undefined) return undefined;
-  const stat = parseFlatKeyed(files.stat);
-  const events = parseFlatKeyed(files.events);
-  const out: MemoryStats = { stat };
+  const stat = pickKeyed(files.stat, ['anon', 'file', 'inactive_file']);
+  const events = pickKeyed(files.events, ['oom_kill']);
+  const out: MemoryStats = detail ? { stat: parseFlatKeyed(files.stat) } : {};
   const usage = parseSingle(files.current);
   if (usage !== undefined) out.usageBytes = usage;
   const limit = parseLimit(files.max);

@@ -8,7 +8,7 @@
 import type { ResourceStats } from '../../config/container-stats';
 import { CgroupFiles, type CgroupFilesOptions } from '../cgroup-files';
 import { checkCgroupPath, optional, parseLimit, parseSingle } from '../parse';
-import type { CgroupReader } from '../types';
+import type { CgroupReader, ReadOptions } from '../types';
 import { parseCpuStat, parseIoStat, parseMemory } from './parse';
 
 export class CgroupV2Reader implements CgroupReader {
@@ -27,10 +27,10 @@ export class CgroupV2Reader implements CgroupReader {
     return `v2: ${this.root}`;
   }
 
-  async readMany(cgroupPaths: readonly string[], options: { all?: boolean } = {}): Promise<Map<string, ResourceStats>> {
+  async readMany(cgroupPaths: readonly string[], options: ReadOptions = {}): Promise<Map<string, ResourceStats>> {
     const out = new Map<string, ResourceStats>();
     await this.files.sliced(cgroupPaths, (p) => {
-      const stats = this.readOne(p, options.all === true);
+      const stats = this.readOne(p, options.all === true, options.detail === true);
       if (stats) out.set(p, stats);
     });
     if (options.all) this.files.retain(new Set(cgroupPaths));
@@ -41,14 +41,14 @@ export class CgroupV2Reader implements CgroupReader {
     this.files.closeAll();
   }
 
-  private readOne(cgroupPath: string, keep: boolean): ResourceStats | undefined {
+  private readOne(cgroupPath: string, keep: boolean, detail: boolean): ResourceStats | undefined {
     const dir = `${this.root.replace(/\/+$/, '')}${checkCgroupPath(cgroupPath)}`;
     const read = (slot: number) => this.files.read(cgroupPath, slot, dir, V2_FILES[slot]!, keep);
     // cpu.stat exists in every cgroup2 directory: without it, the cgroup is not there.
     const cpu = parseCpuStat(read(0));
     if (!cpu) return undefined;
     const current = read(1);
-    const memory = current === undefined ? undefined : parseMemory({ current, max: read(2), stat: read(3), events: read(4) });
+    const memory = current === undefined ? undefined : parseMemory({ current, max: read(2), stat: read(3), events: read(4) }, detail);
     const blkio = parseIoStat(read(5));
     const pidsCurrent = read(6);
     const pids =

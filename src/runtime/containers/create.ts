@@ -39,27 +39,26 @@ export async function createContainer(rt: RuntimeContext, body: unknown): Promis
   }
 
   const id = newContainerId();
-  const name = config.name ?? generateName((n) => rt.containers.byName(n) !== undefined);
+  let name = config.name ?? generateName((n) => rt.containers.byName(n) !== undefined);
   const release = rt.store.lease(image.blobs);
   const { config: imageConfig, layers } = await imageForContainer(rt, image).finally(release);
   const prepared = await rt.snapshotter.prepare(layers);
 
   const paths = containerPaths(rt.paths, id);
   const hostname = config.hostname ?? id.slice(0, 12);
-  rt.containers.insert(
-    {
-      id,
-      name,
-      image: config.image,
-      imageDigest: image.digest,
-      imageId: image.configDigest,
-      engine,
-      config: { ...config, name },
-      command: [],
-      createdAt: Date.now(),
-    },
-    'created',
-  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rt.containers.insert(
+        { id, name, image: config.image, imageDigest: image.digest, imageId: image.configDigest, engine, config: { ...config, name }, command: [], createdAt: Date.now() },
+        'created',
+      );
+      break;
+    } catch (err) {
+      // Two creates at once may pick the same generated name: the database decides, the loser picks again.
+      if (config.name !== undefined || attempt >= 5 || !(err instanceof ForgeError) || err.code !== 'Conflict') throw err;
+      name = generateName((n) => rt.containers.byName(n) !== undefined);
+    }
+  }
   try {
     await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
     const { rootfs } = await rt.snapshotter.mount(id, prepared.chainIds);

@@ -26,6 +26,8 @@ const cgroupPaths = new WeakMap<RuntimeContext, Map<string, string>>();
 export interface CollectOptions {
   /** Only these container IDs (one container's metrics or stats); default all. */
   ids?: ReadonlySet<string>;
+  /** Every raw memory.stat counter too (Docker-shaped stats). Default false. */
+  detail?: boolean;
 }
 
 export async function collectSamples(rt: RuntimeContext, options: CollectOptions = {}): Promise<ContainerSample[]> {
@@ -58,7 +60,7 @@ export async function collectSamples(rt: RuntimeContext, options: CollectOptions
     }),
   );
   if (rt.metrics.cgroups && (byCgroup.size > 0 || all)) {
-    const read = await rt.metrics.cgroups.readMany([...byCgroup.keys()], { all });
+    const read = await rt.metrics.cgroups.readMany([...byCgroup.keys()], { all, detail: options.detail === true });
     for (const [cgroup, s] of read) stats.set(byCgroup.get(cgroup)!, s);
   }
   if (all) forgetRemoved(rt, rows);

@@ -28,7 +28,7 @@ export async function* containerStats(rt: RuntimeContext, input: string, options
   const interval = options.intervalMs ?? 1000;
   const hostMemoryBytes = os.totalmem();
   const read = async (): Promise<StatsReading> => {
-    const [sample] = await collectSamples(rt, { ids: new Set([record.id]) });
+    const [sample] = await collectSamples(rt, { ids: new Set([record.id]), detail: true });
     return { read: new Date(), stats: sample?.stats, host: await readHostCpu() };
   };
   let previous: StatsReading | undefined;

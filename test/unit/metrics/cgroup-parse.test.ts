@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v1 from '../../../src/metrics/cgroup-v1/parse';
 import * as v2 from '../../../src/metrics/cgroup-v2/parse';
-import { checkCgroupPath, parseFlatKeyed, parseLimit, parseSingle } from '../../../src/metrics/parse';
+import { checkCgroupPath, parseFlatKeyed, parseLimit, parseSingle, pickKeyed } from '../../../src/metrics/parse';
 
 // A busybox container after `dd if=/dev/zero of=/tmp/x bs=1M count=20` (captured, trimmed).
 const V1_MEMORY_STAT = `cache 20979712
@@ -108,6 +108,10 @@ test('shared helpers: single values, max, flat keyed files, cgroup paths', () =>
   assert.equal(parseLimit('max\n'), undefined);
   assert.equal(parseLimit('2048\n'), 2048);
   assert.deepEqual(parseFlatKeyed('a 1\nb 2\n\nbad\n'), { a: 1, b: 2 });
+  // Whole keys only: `cache` is not found inside `total_cache`, first and last lines work.
+  assert.deepEqual(pickKeyed('cache 1\ntotal_cache 2\nrss 3', ['cache', 'total_cache', 'rss', 'swap']), { cache: 1, total_cache: 2, rss: 3 });
+  assert.deepEqual(pickKeyed('total_cache 2\n', ['cache']), {});
+  assert.deepEqual(pickKeyed(V1_MEMORY_STAT, ['total_inactive_file']), { total_inactive_file: 20971520 });
   assert.equal(checkCgroupPath('/forgeone/abc/'), '/forgeone/abc');
   assert.throws(() => checkCgroupPath('forgeone/abc'), { code: 'Internal' });
   assert.throws(() => checkCgroupPath('/forgeone/../etc'), { code: 'Internal' });
