@@ -200,6 +200,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       daemon.rt.logger.info('stopping', { signal });
+      // Containers do not depend on this process: a stop that hangs must not keep it alive.
+      setTimeout(() => {
+        daemon.rt.logger.error('stop did not finish within 10 s; exiting anyway');
+        process.exit(1);
+      }, 10_000).unref();
       daemon.stop().then(resolve, (err: unknown) => {
         daemon.rt.logger.error('stop failed', { error: (err as Error).message });
         resolve();
@@ -208,4 +213,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+  // Everything is closed and flushed; helpers that keep the event loop alive (metric readers in
+  // worker threads, exit-file polls) have nothing left to do.
+  process.exit(0);
 }
