@@ -218,7 +218,8 @@ async function workerPool(module: Buffer, n: number): Promise<ScaleResult> {
   const src = `
     const { parentPort, workerData } = require('node:worker_threads');
     const { WASI } = require('node:wasi');
-    const wasi = new WASI({ version: 'preview1', args: ['m'], env: {}, returnOnExit: true });
+    const stdout = require('node:fs').openSync('/dev/null', 'w');
+    const wasi = new WASI({ version: 'preview1', args: ['m'], env: {}, returnOnExit: true, stdout });
     const instance = new WebAssembly.Instance(workerData, wasi.getImportObject());
     parentPort.postMessage('up');
     wasi.start(instance);`;
@@ -227,8 +228,7 @@ async function workerPool(module: Buffer, n: number): Promise<ScaleResult> {
   const workers: Worker[] = [];
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
-    const w = new Worker(src, { eval: true, workerData: compiled, stdout: true });
-    w.stdout.resume();
+    const w = new Worker(src, { eval: true, workerData: compiled });
     w.once('message', () => resolve());
     workers.push(w);
   })));

@@ -42,8 +42,14 @@ async function startDaemon(settings: CliSettings, entryScript: string, client: A
   while (Date.now() < deadline) {
     if (await client.ping(1000)) return;
     if (exited !== undefined) {
-      // Another CLI may have started a daemon at the same moment; ours then lost the lock race.
-      if (await client.ping(1000)) return;
+      // Another CLI may have started a daemon at the same moment; ours then lost the lock race
+      // and the winner may still be starting: wait for it a little before giving up.
+      const lostRace = /another ForgeOne daemon/.test(tail(logFile));
+      const until = Math.min(deadline, Date.now() + (lostRace ? 15_000 : 1000));
+      while (Date.now() < until) {
+        if (await client.ping(1000)) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       throw new ForgeError('Unavailable', `the daemon exited during start-up (code ${exited})`, {
         hint: `see ${logFile}:\n${tail(logFile)}`,
       });
