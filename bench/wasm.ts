@@ -10,11 +10,10 @@
  * Memory is PSS (each process's share of the pages it maps): host processes share Node's code
  * pages, so their RSS sum counts the same pages hundreds of times. RSS is printed too.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { WasmEngine } from '../src/engine/wasm';
 import { silentLogger } from '../src/util/logger';
 import { Limiter } from '../src/util/concurrency';
@@ -28,6 +27,7 @@ import { wasmSpec } from '../test/fixtures/wasm-engine';
 import { arg, cell, printTable, ratio, run, saveResults, stats, timed, timedAsync, type Stats } from './lib';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
 
 /** PSS and RSS (kB) of processes, from smaps_rollup. */
 function memoryOf(pids: number[]): { pssKb: number; rssKb: number } {
@@ -59,7 +59,9 @@ async function poolSettled(pool: string, digest?: string): Promise<void> {
     const ready = (d: string) => existsSync(path.join(pool, d, 'ready')) || !existsSync(path.join(pool, d));
     const forDigest = (d: string) => {
       try {
-        return (JSON.parse(readFileSync(path.join(pool, d, 'standby.json'), 'utf8')) as { digest: string }).digest === digest && existsSync(path.join(pool, d, 'ready'));
+        // Ready and free: a standby that took a task keeps its dir until the task is removed.
+        const free = existsSync(path.join(pool, d, 'ready')) && !existsSync(path.join(pool, d, 'assign'));
+        return free && (JSON.parse(readFileSync(path.join(pool, d, 'standby.json'), 'utf8')) as { digest: string }).digest === digest;
       } catch {
         return false;
       }
@@ -123,9 +125,11 @@ async function main(): Promise<void> {
       'wasm engine warm': [], 'wasm engine cold': [], 'wasm API warm': [], 'wasm API cold': [], 'busybox API': [],
       'wasm CLI warm': [], 'busybox CLI': [], 'crun run': [],
     };
+    progress('start-to-exit');
     await api({ image: hello });
     await engineRun(path.join(dir, 'hello.wasm'));
     for (let i = 0; i < iterations; i++) {
+      progress(`iteration ${i + 1}/${iterations}`);
       // A module never seen before: its own digest, so no standby has it.
       const fresh = path.join(dir, `fresh-${i}.wasm`);
       writeFileSync(fresh, await wat2wasm(commandWat([{ fd: 1, text: `hello ${randomBytes(8).toString('hex')}\n` }])));
@@ -149,8 +153,10 @@ async function main(): Promise<void> {
     await engine.close();
     run(process.execPath, fo('container', 'prune', '-f'));
 
+    progress(`${instances} idle instances, one host process each`);
     const scale = await concurrentInstances(daemon, fo, path.join(dir, 'sleep.wasm'), instances);
-    const threadPool = await workerPool(await fixtures.sleep(), instances);
+    progress(`${instances} idle instances as worker threads of one process`);
+    const threadPool = await workerPool(await fixtures.sleep(), instances, dir);
 
     const s: Record<string, Stats> = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
     printTable(`start-to-exit, ${iterations} runs each, interleaved: median [min–max]`, ['what', 'time', 'vs crun run', 'vs busybox same path'], Object.entries(s).map(([k, v]) => [
@@ -213,29 +219,47 @@ async function concurrentInstances(daemon: TestDaemon, fo: (...a: string[]) => s
   return { model: 'host process per instance (ForgeOne, via the API)', started: ids.length, ms, ...mem, ...(note ? { note } : {}) };
 }
 
-/** The alternative: one process, one worker thread per instance (node:wasi blocks its thread, so instances cannot share one). */
-async function workerPool(module: Buffer, n: number): Promise<ScaleResult> {
+/**
+ * The alternative: one process, one worker thread per instance (node:wasi blocks its thread, so
+ * instances cannot share one). Run in a child process that is SIGKILLed afterwards: a worker
+ * blocked in a WASI call (here poll_oneoff's sleep) cannot be terminated — worker.terminate()
+ * interrupts JS and wasm code, not a blocking native call — which is itself a finding.
+ */
+async function workerPool(module: Buffer, n: number, dir: string): Promise<ScaleResult> {
+  const file = path.join(dir, 'pool-sleep.wasm');
+  writeFileSync(file, module);
   const src = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const { WASI } = require('node:wasi');
-    const stdout = require('node:fs').openSync('/dev/null', 'w');
-    const wasi = new WASI({ version: 'preview1', args: ['m'], env: {}, returnOnExit: true, stdout });
-    const instance = new WebAssembly.Instance(workerData, wasi.getImportObject());
-    parentPort.postMessage('up');
-    wasi.start(instance);`;
-  const compiled = new WebAssembly.Module(module);
-  const base = memoryOf([process.pid]);
-  const workers: Worker[] = [];
-  const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
-    const w = new Worker(src, { eval: true, workerData: compiled });
-    w.once('message', () => resolve());
-    workers.push(w);
-  })));
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const mem = memoryOf([process.pid]);
-  await Promise.all(workers.map((w) => w.terminate()));
-  return { model: 'worker thread per instance, one process (measured alternative)', started: n, ms, pssKb: mem.pssKb - base.pssKb, rssKb: mem.rssKb - base.rssKb };
+    const { Worker } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const mem = () => { const s = fs.readFileSync('/proc/self/smaps_rollup', 'utf8'); return { pss: +/^Pss:\\s+(\\d+)/m.exec(s)[1], rss: +/^Rss:\\s+(\\d+)/m.exec(s)[1] }; };
+    const worker = \`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { WASI } = require('node:wasi');
+      const wasi = new WASI({ version: 'preview1', args: ['m'], env: {}, returnOnExit: true, stdout: require('node:fs').openSync('/dev/null', 'w') });
+      const instance = new WebAssembly.Instance(workerData, wasi.getImportObject());
+      parentPort.postMessage('up');
+      wasi.start(instance);\`;
+    const compiled = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(file)}));
+    const base = mem();
+    const t0 = process.hrtime.bigint();
+    let up = 0;
+    for (let i = 0; i < ${n}; i++) new Worker(worker, { eval: true, workerData: compiled }).once('message', () => {
+      if (++up < ${n}) return;
+      const m = mem();
+      process.stdout.write(JSON.stringify({ ms: Number(process.hrtime.bigint() - t0) / 1e6, pssKb: m.pss - base.pss, rssKb: m.rss - base.rss }) + '\\n');
+    });`;
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--v8-pool-size=1', '-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`worker pool process exited with ${code}`)));
+  });
+  child.kill('SIGKILL');
+  const r = JSON.parse(line) as { ms: number; pssKb: number; rssKb: number };
+  return { model: 'worker thread per instance, one process (measured alternative)', started: n, ...r };
 }
 
 main().catch((err: unknown) => {

@@ -148,7 +148,16 @@ forgeone logs --tail 2 demo-web
 forgeone rm -f demo-web >/dev/null
 
 # --- Later issues extend the demo here (keep each block short, and check what it prints): ---
-# TODO(wasm): run a WASM module through the wasm engine.
+log "WebAssembly: build a module image, push it, run it with the wasm engine (a host process per module)"
+node dist/test/fixtures/cli.js build-wasm-hello "$DEMO/hello.wasm" >/dev/null
+forgeone wasm build "$DEMO/hello.wasm" -t "$REGISTRY/hello-wasm:1"
+forgeone push "$REGISTRY/hello-wasm:1"
+forgeone rmi "$REGISTRY/hello-wasm:1" >/dev/null
+OUT=$(forgeone run --name demo-wasm "$REGISTRY/hello-wasm:1")
+printf '%s\n' "$OUT"
+[[ $OUT == 'hello from wasm' ]] || die "the wasm module did not print its greeting"
+[[ $(forgeone inspect demo-wasm --format '{{.Engine}}') == wasm ]] || die "inspect does not show the wasm engine"
+forgeone rm demo-wasm >/dev/null
 
 log "metrics: a running container's Prometheus series, stats, and promtool on /metrics"
 forgeone run -d --name demo-metrics "$REGISTRY/busybox:latest" sh -c 'while true; do :; done' >/dev/null

@@ -21,6 +21,7 @@ PACKAGES=(
   skopeo umoci docker-registry busybox-static
   apache2-utils openssl prometheus python3-prometheus-client curl
   make g++ python3 git ca-certificates
+  clang lld wasi-libc libclang-rt-dev-wasm32
 )
 
 [[ $(id -u) -eq 0 ]] || die "run as root (it installs Debian packages)"

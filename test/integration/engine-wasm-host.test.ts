@@ -40,12 +40,15 @@ describe('wasm engine: host processes, warm pool, limits', () => {
   const pooled = async (e: WasmEngine, t: TaskSpec) => {
     const rec = JSON.parse(readFileSync(path.join(options.stateDir, t.id, 'host.json'), 'utf8')) as { monitorPid: number };
     assert.ok(e);
+    // A standby's monitor runs in its pool dir.
     return readFileSync(`/proc/${rec.monitorPid}/cmdline`, 'utf8').includes('/.pool/');
   };
-  const standbyReady = async () => {
+  const standbyReady = async (stateDir = options.stateDir) => {
     for (let i = 0; i < 200; i++) {
-      const sids = await fs.readdir(path.join(options.stateDir, '.pool')).catch(() => []);
-      for (const s of sids) if (await fs.access(path.join(options.stateDir, '.pool', s, 'ready')).then(() => true, () => false)) return s;
+      const sids = await fs.readdir(path.join(stateDir, '.pool')).catch(() => []);
+      const has = (s: string, f: string) => fs.access(path.join(stateDir, '.pool', s, f)).then(() => true, () => false);
+      // Ready, and not already serving a task (a standby's dir stays until its task is deleted).
+      for (const s of sids) if ((await has(s, 'ready')) && !(await has(s, 'assign'))) return s;
       await sleep(25);
     }
     return assert.fail('no standby became ready');
@@ -62,6 +65,12 @@ describe('wasm engine: host processes, warm pool, limits', () => {
   });
 
   after(async () => {
+    // A failed case leaves its tasks: end them here (hosts outlive whoever started them).
+    for (const stateDir of [options.stateDir, path.join(dir, 'builds'), path.join(dir, 'cold')]) {
+      const e = new WasmEngine({ ...options, stateDir });
+      for (const id of await fs.readdir(stateDir).catch(() => [])) if (!id.startsWith('.')) await e.delete(id);
+      await e.close();
+    }
     for (const e of engines) await e.close();
     await tmp.cleanup();
   });
@@ -94,12 +103,38 @@ describe('wasm engine: host processes, warm pool, limits', () => {
     for (const t of [first, second, third]) await again.delete(t.id);
   });
 
+  it('a task served by a standby survives a restarted engine adopting the pool', async () => {
+    const e = engine();
+    const sleeper = await fixtures.sleep();
+    const first = await task(sleeper);
+    await e.create(first);
+    await e.start(first.id);
+    await standbyReady();
+    const second = await task(sleeper);
+    await e.create(second);
+    await e.start(second.id);
+    assert.equal(await pooled(e, second), true);
+    const again = engine();
+    await again.pool.adopt();
+    await sleep(100);
+    assert.equal((await again.status(second.id)).state, 'running', 'adopting the pool left the task alone');
+    for (const t of [first, second]) await again.delete(t.id);
+    assert.deepEqual([...wasmLeftovers(dir, first.id), ...wasmLeftovers(dir, second.id)], []);
+  });
+
   it('a standby of another build is not adopted; with poolSize 0 nothing is kept warm', async () => {
     const hello = await fixtures.hello();
-    const sid = await standbyReady();
-    const other = engine({ hostScript: path.join(path.dirname(require.resolve('../../src/engine/wasm/host/main')), 'main.js') + '?other' });
+    const stateDir = path.join(dir, 'builds');
+    const mine = engine({ stateDir });
+    const warmUp = await task(hello);
+    await mine.create(warmUp);
+    await mine.start(warmUp.id);
+    await mine.wait(warmUp.id);
+    await mine.delete(warmUp.id);
+    const sid = await standbyReady(stateDir);
+    const other = engine({ stateDir, hostScript: path.join(path.dirname(require.resolve('../../src/engine/wasm/host/main')), 'main.js') + '?other' });
     await other.pool.adopt();
-    assert.equal(await fs.access(path.join(options.stateDir, '.pool', sid)).then(() => true, () => false), false, 'retired');
+    assert.equal(await fs.access(path.join(stateDir, '.pool', sid)).then(() => true, () => false), false, 'retired');
     const cold = engine({ poolSize: 0, stateDir: path.join(dir, 'cold') });
     const t = await task(hello);
     await cold.create(t);

@@ -16,7 +16,7 @@ import type {
   AttachSession, AttachStreams, Engine, EngineCapabilities, ExecSession, ExitStatus, TaskInfo, TaskSpec, TaskStatus,
 } from '../types';
 import { followLog } from './attach';
-import { readExit, readJson, waitForFiles, exists } from './files';
+import { readExitSoon, readJson, waitForFiles, exists } from './files';
 import { launchHost } from './launch';
 import { checkModule, inspectModule } from './module-info';
 import { resolveWasmOptions, type ResolvedWasmOptions, type WasmEngineOptions } from './options';
@@ -95,7 +95,7 @@ export class WasmEngine implements Engine {
   async status(id: string): Promise<TaskStatus> {
     const p = await this.load(id);
     const stopped = async (): Promise<TaskStatus | undefined> => {
-      const exit = await readExit(p.exit);
+      const exit = await readExitSoon(p.exit);
       if (!exit) return undefined;
       const oom = (await readJson<HostStatus>(p.status))?.reason === 'memory-limit';
       return { state: 'stopped', exitCode: exit.exitCode, exitedAt: exit.exitedAt, ...(oom ? { oomKilled: true } : {}) };
@@ -129,7 +129,7 @@ export class WasmEngine implements Engine {
       return 'lost';
     };
     const seen = await waitForFiles(p.dir, ['exit'], { signal, check, pollMs: 500 });
-    const exit = seen === 'exit' ? await readExit(p.exit) : undefined;
+    const exit = seen === 'exit' ? await readExitSoon(p.exit) : undefined;
     if (!exit) return { exitCode: 255, exitedAt: new Date() };
     const oom = (await readJson<HostStatus>(p.status))?.reason === 'memory-limit';
     return { ...exit, ...(oom ? { oomKilled: true } : {}) };
@@ -144,6 +144,7 @@ export class WasmEngine implements Engine {
     }
     // The monitor exits right after it wrote the exit file: gone before delete returns.
     if (rec) await until(async () => !(await isAlive(rec.monitorPid, rec.monitorStartTime)), 1000);
+    if (rec?.standbyDir) await fs.rm(rec.standbyDir, { recursive: true, force: true, maxRetries: 3 });
     await fs.rm(p.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 

@@ -21,7 +21,11 @@ export interface ExitRecord {
   exitedAt: Date;
 }
 
-/** The monitor renames the exit file into place: once it exists it is complete. Its mtime is the exit time. */
+/**
+ * The exit file, once it holds a number. The host renames it into place; the monitor writes it
+ * in one short write, so for a moment it can exist empty: that reads as "not yet", and a caller
+ * that saw it appear waits for its content (`readExitSoon`). Its mtime is the exit time.
+ */
 export async function readExit(file: string): Promise<ExitRecord | undefined> {
   try {
     const [text, st] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
@@ -31,6 +35,16 @@ export async function readExit(file: string): Promise<ExitRecord | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** readExit, retried briefly when the file exists but is still being written. */
+export async function readExitSoon(file: string): Promise<ExitRecord | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const r = await readExit(file);
+    if (r || !(await exists(file))) return r;
+    await new Promise((res) => setTimeout(res, 2));
+  }
+  return undefined;
 }
 
 export interface WaitFilesOptions {

@@ -1,9 +1,10 @@
 /**
  * Starts a host process under its monitor. The monitor is a POSIX shell (dash: ~0.5 MB) that
- * runs the host, waits for it, and writes its exit code to `<task dir>/exit` with rename, as
- * conmon does for native tasks: a host killed by any signal (137 for SIGKILL) still has its exit
- * recorded, and nothing depends on the daemon being up. A standby host (pool.ts) learns its task
- * only later; it names the task dir in `task-dir`, where the monitor looks when the host ends.
+ * runs the host, waits for it, and writes its exit code to `<task dir>/exit` when the host could
+ * not (killed by a signal: 137 for SIGKILL), as conmon does for native tasks, so nothing depends
+ * on the daemon being up. A standby host (pool.ts) learns its task only later; it names the task
+ * dir in `task-dir`, where the monitor looks when the host ends. The standby's own dir is left
+ * for the engine to remove with the task (host.json names it).
  *
  * Both are spawned detached (a session of their own, so a signal to the daemon's process group
  * never reaches them) and unreferenced: the daemon may exit while they run.
@@ -11,15 +12,21 @@
 import { spawn } from 'node:child_process';
 import { ForgeError } from '../../errors';
 
-/** $1 = the dir to run in; the rest is the host's command line. Core dumps are off: a crashing host must not fill the disk. */
+/**
+ * $1 = the dir to run in; the rest is the host's command line. Builtins only, so a host's end
+ * costs no fork: the host writes the exit file itself when the module ends (host/task.ts), so
+ * the monitor writes it only when the host was killed (then a single short write, which readers
+ * treat as absent until it holds a number). Core dumps are off: a crashing host must not fill
+ * the disk.
+ */
 export const MONITOR_SCRIPT = [
   'd=$1; shift',
   'ulimit -c 0',
   '"$@" </dev/null >>"$d/host.log" 2>&1',
   'c=$?',
   't=$d',
-  'if [ -f "$d/task-dir" ]; then read -r t <"$d/task-dir"; cat "$d/host.log" >>"$t/host.log" 2>/dev/null; rm -rf "$d"; fi',
-  '[ -d "$t" ] && echo "$c" >"$t/exit.tmp" && mv -f "$t/exit.tmp" "$t/exit"',
+  '[ -f "$d/task-dir" ] && read -r t <"$d/task-dir"',
+  '[ -d "$t" ] && [ ! -e "$t/exit" ] && echo "$c" >"$t/exit"',
 ].join('\n');
 
 export interface LaunchOptions {

@@ -8,8 +8,9 @@
  *   started                      the host, just before the module's _start runs
  *   status.json                  the host, when it fails or the module ends: why (exit, trap,
  *                                memory-limit, timeout, cpu-limit, failed) and a message
- *   exit                         the monitor (a shell waiting for the host), renamed into place:
- *                                the host's exit code; the one record that survives a kill -9
+ *   exit                         the host's exit code: written (renamed into place) by the host
+ *                                when the module ends, else by the monitor (a shell waiting for
+ *                                the host) when the host was killed; survives a daemon kill -9
  *   host.log                     the host process's own stderr (V8 fatal errors)
  *   stdin                        a FIFO, for a task with stdin (stdin.ts)
  *
@@ -79,6 +80,8 @@ export interface HostRecord {
   startTime: number;
   monitorPid: number;
   monitorStartTime: number;
+  /** A host that was a standby: its pool dir (its monitor's dir and host.log), removed with the task. */
+  standbyDir?: string;
 }
 
 /** status.json: how the host ended, or why it could not start the module. */

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../util/logger';
 import { readJson, exists } from './files';
@@ -121,7 +122,11 @@ export class WarmPool {
     await Promise.all(all.map((e) => this.retire(e)));
   }
 
-  /** Standbys a previous engine (daemon) left: ready ones are kept, the rest removed. */
+  /**
+   * Standbys a previous engine (daemon) left: ready ones of this build are kept, the rest ended.
+   * A standby that took a task is the task's host now: never touched here (engine.delete removes
+   * its dir with the task), unless its monitor is gone and its task with it.
+   */
   adopt(): Promise<void> {
     this.adopted ??= (async () => {
       let sids: string[];
@@ -134,7 +139,14 @@ export class WarmPool {
         const p = standbyPaths(this.o.stateDir, sid);
         const spec = await readJson<{ digest: string; build?: string }>(p.spec);
         const ready = await readJson<{ pid: number; startTime: number; monitorPid: number }>(p.ready);
-        if (spec?.build === this.o.build && ready && (await isAlive(ready.pid, ready.startTime)) && !this.entries.has(spec.digest) && !(await exists(p.assign))) {
+        if (await exists(p.assign)) {
+          const taskDir = (await readFile(p.taskDir, 'utf8').catch(() => '')).trim();
+          if (!(await exists(path.join(taskDir || p.dir, 'task.json'))) && !(await this.monitorServes(ready?.monitorPid ?? 0, p.dir))) {
+            await fs.rm(p.dir, { recursive: true, force: true });
+          }
+          continue;
+        }
+        if (spec?.build === this.o.build && ready && (await isAlive(ready.pid, ready.startTime)) && !this.entries.has(spec.digest)) {
           this.entries.set(spec.digest, { sid, digest: spec.digest, monitorPid: ready.monitorPid, spawnedAt: Date.now() });
         } else {
           await this.retire({ sid, digest: spec?.digest ?? '', monitorPid: ready?.monitorPid ?? 0, spawnedAt: 0 });
@@ -144,12 +156,16 @@ export class WarmPool {
     return this.adopted;
   }
 
+  private async monitorServes(pid: number, dir: string): Promise<boolean> {
+    return pid > 0 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(dir);
+  }
+
   /** Ends a standby: its monitor's process group (monitor and host) at once, so neither writes into the dir as it goes. */
   private async retire(e: Entry): Promise<void> {
     const p = standbyPaths(this.o.stateDir, e.sid);
     const ready = await readJson<{ pid: number; startTime: number; monitorPid: number }>(p.ready);
     const monitor = e.monitorPid || ready?.monitorPid || 0;
-    if (monitor > 0 && (await readFile(`/proc/${monitor}/cmdline`, 'utf8').catch(() => '')).includes(p.dir)) signal(-monitor);
+    if (await this.monitorServes(monitor, p.dir)) signal(-monitor);
     else if (ready && (await isAlive(ready.pid, ready.startTime))) signal(ready.pid);
     await fs.rm(p.dir, { recursive: true, force: true, maxRetries: 3 });
   }

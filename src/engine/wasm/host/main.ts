@@ -52,7 +52,7 @@ function standby(dir: string): void {
     }
     // Where the monitor writes the exit code from now on.
     writeFileSync(path.join(dir, 'task-dir'), `${taskDir}\n`);
-    runTask(taskDir, compiled);
+    runTask(taskDir, compiled, dir);
   });
   writeJsonAtomic(path.join(dir, 'ready'), { pid: process.pid, startTime: procInfoSync(process.pid)?.startTime ?? 0, monitorPid: process.ppid });
 }

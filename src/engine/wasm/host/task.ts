@@ -52,7 +52,7 @@ function infoOf(module: WebAssembly.Module): ModuleInfo {
   };
 }
 
-export function runTask(dir: string, compiled?: WebAssembly.Module): void {
+export function runTask(dir: string, compiled?: WebAssembly.Module, standbyDir?: string): void {
   const statusFile = path.join(dir, 'status.json');
   let cfg: WasmTaskConfig;
   let log: LogWriter | undefined;
@@ -81,6 +81,8 @@ export function runTask(dir: string, compiled?: WebAssembly.Module): void {
   } catch (err) {
     writeJsonAtomic(statusFile, failure(err));
     log?.close();
+    writeFileSync(path.join(dir, 'exit.tmp'), `${HOST_FAILED_EXIT_CODE}\n`);
+    renameSync(path.join(dir, 'exit.tmp'), path.join(dir, 'exit'));
     process.exit(HOST_FAILED_EXIT_CODE);
   }
   // The task dir gone (deleted before start) means nobody will start us.
@@ -91,11 +93,11 @@ export function runTask(dir: string, compiled?: WebAssembly.Module): void {
     process.removeAllListeners('SIGUSR2');
     writeFileSync(path.join(dir, 'started'), new Date().toISOString());
     watchdog?.arm();
-    runModule(cfg, wasi, instance, log!, statusFile);
+    runModule(dir, cfg, wasi, instance, log!, statusFile);
   });
   const self = procInfoSync(process.pid);
   const monitor = procInfoSync(process.ppid);
-  const record: HostRecord = { pid: process.pid, startTime: self?.startTime ?? 0, monitorPid: process.ppid, monitorStartTime: monitor?.startTime ?? 0 };
+  const record: HostRecord = { pid: process.pid, startTime: self?.startTime ?? 0, monitorPid: process.ppid, monitorStartTime: monitor?.startTime ?? 0, ...(standbyDir ? { standbyDir } : {}) };
   writeJsonAtomic(path.join(dir, 'host.json'), record);
 }
 
@@ -121,7 +123,7 @@ export function nearLimit(pages: number, limit: number): boolean {
   return limit - pages <= Math.max(16, Math.ceil(limit / 4));
 }
 
-function runModule(cfg: WasmTaskConfig, wasi: WASI, instance: WebAssembly.Instance, log: LogWriter, statusFile: string): never {
+function runModule(dir: string, cfg: WasmTaskConfig, wasi: WASI, instance: WebAssembly.Instance, log: LogWriter, statusFile: string): never {
   let code = 0;
   const status: HostStatus = { reason: 'exit' };
   try {
@@ -149,5 +151,8 @@ function runModule(cfg: WasmTaskConfig, wasi: WASI, instance: WebAssembly.Instan
   status.exitCode = exit;
   writeJsonAtomic(statusFile, status);
   log.close();
+  // The exit file now, not from the monitor after Node's teardown: waiters learn a few ms sooner.
+  writeFileSync(`${dir}/exit.tmp`, `${exit}\n`);
+  renameSync(`${dir}/exit.tmp`, `${dir}/exit`);
   process.exit(exit);
 }
