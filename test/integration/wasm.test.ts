@@ -12,6 +12,8 @@ import { TestDaemon } from '../fixtures/daemon';
 import { startRegistry, type TestRegistry } from '../fixtures/registry';
 import { TempDirs } from '../fixtures/tmp';
 import { cModule, commandWat, fixtures, wat2wasm } from '../fixtures/wasm';
+import { seriesValue } from '../fixtures/metrics';
+import { readAll } from '../../src/api/client';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -174,6 +176,28 @@ describe('wasm containers (CLI + daemon + registry)', () => {
     await sleep(200);
     await ok(['kill', 'spin2']);
     assert.equal((await waiting).stdout.trim(), '137');
+  });
+
+  it('metrics and stats of a running module: CPU time grows while it spins, memory and its limit are reported', async () => {
+    const id = (await ok(['run', '-d', '--name', 'spin-metrics', '--memory', '64m', file('spin.wasm')])).trim();
+    const metrics = async () => readAll(await daemon.client.request('GET', `/v1/containers/${id}/metrics`));
+    const cpu = (text: string) => seriesValue(text, 'forgeone_container_cpu_usage_seconds_total', id) ?? -1;
+    await sleep(500);
+    const first = await metrics();
+    await sleep(1500);
+    const second = await metrics();
+    assert.match(second, new RegExp(`forgeone_container_cpu_usage_seconds_total\\{id="${id}",name="spin-metrics",image="[^"]*",engine="wasm"\\}`));
+    const spent = cpu(second) - cpu(first);
+    assert.ok(spent > 0.5 && spent < 2.5, `a spinning module used ${spent} s of CPU in 1.5 s`);
+    assert.ok((seriesValue(second, 'forgeone_container_memory_usage_bytes', id) ?? 0) > 4 * 1024 * 1024, 'the host process is resident');
+    assert.equal(seriesValue(second, 'forgeone_container_memory_limit_bytes', id), 64 * 1024 * 1024, 'the linear memory limit');
+    const [row] = (await ok(['stats', '--no-stream', '--format', 'json', 'spin-metrics'])).trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    assert.equal(row!.Name, 'spin-metrics');
+    assert.match(row!.CPUPerc!, /^\d+\.\d\d%$/);
+    assert.ok(Number.parseFloat(row!.CPUPerc!) > 30, `CPU ${row!.CPUPerc}`);
+    assert.match(row!.MemUsage!, /MiB \/ 64MiB$/);
+    await ok(['rm', '-f', 'spin-metrics']);
+    assert.equal(seriesValue(await readAll(await daemon.client.request('GET', '/metrics')), 'forgeone_container_cpu_usage_seconds_total', id), undefined, 'gone with the container');
   });
 
   it('a wall-clock timeout (label io.forgeone.wasm.timeout) stops a module', async () => {

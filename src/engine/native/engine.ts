@@ -25,6 +25,8 @@ import { mergeStatus } from './task-status';
 
 /** After the runtime says a task stopped, how long conmon gets to write the exit file. */
 const EXIT_FILE_GRACE_MS = 1000;
+/** wait(): inotify reports the exit at once; this poll (and the dead-monitor check) is the safety net, kept rare because there is one per live container. */
+const MONITOR_POLL_MS = 5000;
 
 export class NativeEngine implements Engine {
   readonly kind = 'native' as const;
@@ -95,7 +97,7 @@ export class NativeEngine implements Engine {
       this.o.logger.warn('the task\'s conmon is gone and wrote no exit file; exit code unknown', { id, conmon: conmonPid });
       return { exitCode: 255, exitedAt: new Date() };
     };
-    const exit = await waitForExitFile(p.exitFile, { signal, check });
+    const exit = await waitForExitFile(p.exitFile, { signal, check, watchedPollMs: MONITOR_POLL_MS, checkMs: MONITOR_POLL_MS });
     return { ...exit, ...((await exists(p.oomFile)) ? { oomKilled: true } : {}) };
   }
 

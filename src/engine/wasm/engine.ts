@@ -26,9 +26,13 @@ import { isAlive, isStopped } from './proc';
 import { deliverable } from './signals';
 import { hostGone, startTask, type Launcher } from './start-task';
 import { taskConfigFromSpec, type WasmTaskConfig } from './task-config';
+import { instanceStats, procUsage } from './usage';
+import type { ResourceStats } from '../../config/container-stats';
 
 /** After the host is gone, how long the monitor gets to write the exit file. */
 const EXIT_GRACE_MS = 1000;
+/** wait(): inotify reports the exit at once; this poll (and the dead-monitor check) is the safety net, kept rare because there is one per live container. */
+const MONITOR_POLL_MS = 5000;
 
 export class WasmEngine implements Engine {
   readonly kind = 'wasm' as const;
@@ -36,6 +40,8 @@ export class WasmEngine implements Engine {
   readonly pool: WarmPool;
   private readonly o: ResolvedWasmOptions;
   private readonly launcher: Launcher;
+  /** Linear memory limits of tasks, read once for stats (task.json does not change). */
+  private readonly memoryPages = new Map<string, number>();
 
   constructor(options: WasmEngineOptions) {
     this.o = resolveWasmOptions(options);
@@ -128,7 +134,7 @@ export class WasmEngine implements Engine {
       }
       return 'lost';
     };
-    const seen = await waitForFiles(p.dir, ['exit'], { signal, check, pollMs: 500 });
+    const seen = await waitForFiles(p.dir, ['exit'], { signal, check, pollMs: 500, watchedPollMs: MONITOR_POLL_MS });
     const exit = seen === 'exit' ? await readExitSoon(p.exit) : undefined;
     if (!exit) return { exitCode: 255, exitedAt: new Date() };
     const oom = (await readJson<HostStatus>(p.status))?.reason === 'memory-limit';
@@ -146,6 +152,7 @@ export class WasmEngine implements Engine {
     if (rec) await until(async () => !(await isAlive(rec.monitorPid, rec.monitorStartTime)), 1000);
     if (rec?.standbyDir) await fs.rm(rec.standbyDir, { recursive: true, force: true, maxRetries: 3 });
     await fs.rm(p.dir, { recursive: true, force: true, maxRetries: 3 });
+    this.memoryPages.delete(id);
   }
 
   async attach(id: string, streams: AttachStreams): Promise<AttachSession> {
@@ -174,6 +181,20 @@ export class WasmEngine implements Engine {
     const p = await this.load(id);
     const rec = await readJson<HostRecord>(p.host);
     return rec && (await isAlive(rec.pid, rec.startTime)) ? [rec.pid] : [];
+  }
+
+  /** What the host process of a live instance uses (usage.ts); undefined once it has ended. */
+  async stats(id: string): Promise<ResourceStats | undefined> {
+    const p = taskPaths(this.o.stateDir, id);
+    const rec = await readJson<HostRecord>(p.host);
+    if (!rec || !(await isAlive(rec.pid, rec.startTime))) return undefined;
+    let pages = this.memoryPages.get(id);
+    if (pages === undefined) {
+      pages = (await readJson<WasmTaskConfig>(p.config))?.memoryPages ?? 0;
+      this.memoryPages.set(id, pages);
+    }
+    const usage = await procUsage(rec.pid);
+    return usage ? instanceStats(usage, pages || undefined) : undefined;
   }
 
   /** Ends the standby hosts (daemon stop); tasks keep running. */

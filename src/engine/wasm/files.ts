@@ -51,6 +51,8 @@ export interface WaitFilesOptions {
   signal?: AbortSignal;
   /** Poll this often in case an inotify event is missed. Default 250 ms. */
   pollMs?: number;
+  /** The poll interval while the inotify watch is in place (a safety net only). Default `pollMs`. */
+  watchedPollMs?: number;
   /** Called on each poll; a value it returns ends the wait (the watched process died without writing). */
   check?: () => Promise<string | undefined>;
 }
@@ -96,7 +98,7 @@ export function waitForFiles(dir: string, names: string[], o: WaitFilesOptions =
     };
     const onAbort = () => finish(() => reject(o.signal!.reason));
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setInterval(() => void look(true), o.pollMs ?? 250);
+    let timer: NodeJS.Timeout | undefined;
     try {
       watcher = watch(dir, { persistent: false }, (_e, name) => {
         if (!name || names.includes(name.toString())) void look(false);
@@ -105,6 +107,7 @@ export function waitForFiles(dir: string, names: string[], o: WaitFilesOptions =
     } catch {
       // The dir is gone or inotify is exhausted: polling still works.
     }
+    timer = setInterval(() => void look(true), watcher ? (o.watchedPollMs ?? o.pollMs ?? 250) : (o.pollMs ?? 250));
     void look(false);
   });
 }
