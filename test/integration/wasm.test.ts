@@ -13,6 +13,7 @@ import { startRegistry, type TestRegistry } from '../fixtures/registry';
 import { TempDirs } from '../fixtures/tmp';
 import { cModule, commandWat, fixtures, wat2wasm } from '../fixtures/wasm';
 import { seriesValue } from '../fixtures/metrics';
+import { gzipLayer, ociArchive } from '../fixtures/oci-archive';
 import { readAll } from '../../src/api/client';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +84,27 @@ describe('wasm containers (CLI + daemon + registry)', () => {
     assert.equal(await ok(['logs', 'hello']), 'hello from wasm\n');
     const events = await ok(['events', '--since', '0', '--until', (Date.now() / 1000).toFixed(3)]);
     for (const topic of ['create', 'start', 'exit']) assert.match(events, new RegExp(topic), `events show ${topic}`);
+  });
+
+  it('the shapes other tools push: a wasi/wasm platform image with the module in a tar layer, a wasm-to-oci artifact', async () => {
+    const hello = await fs.readFile(file('hello.wasm'));
+    const layer = await gzipLayer([{ name: 'app', type: 'directory' }, { name: 'app/hello.wasm', body: hello, mode: 0o755 }, { name: 'app/README', body: Buffer.from('not the module') }]);
+    await fs.writeFile(file('platform.tar'), await ociArchive({ name: 'wasm-platform:1', layers: [layer], config: { architecture: 'wasm', os: 'wasi', config: { Entrypoint: ['/app/hello.wasm'] } } }));
+    await ok(['load', '-i', file('platform.tar')]);
+    assert.equal(await ok(['run', '--rm', 'wasm-platform:1']), 'hello from wasm\n');
+    const artifact = { mediaType: 'application/vnd.wasm.content.layer.v1+wasm', bytes: hello };
+    await fs.writeFile(file('wasm-to-oci.tar'), await ociArchive({ name: 'wasm-to-oci:1', layers: [artifact], configMediaType: 'application/vnd.wasm.config.v1+json', config: { architecture: 'wasm', os: 'wasip1' } }));
+    await ok(['load', '-i', file('wasm-to-oci.tar')]);
+    await ok(['run', '--name', 'w2o', 'wasm-to-oci:1']);
+    assert.equal((await ok(['inspect', 'w2o', '--format', '{{.Engine}}'])).trim(), 'wasm');
+    assert.equal((await cli(['logs', 'w2o'])).stdout, 'hello from wasm\n');
+    await ok(['rm', 'w2o']);
+    // A wasi/wasm image whose entrypoint is not in its layers: refused at create, naming the path.
+    await fs.writeFile(file('missing.tar'), await ociArchive({ name: 'wasm-missing:1', layers: [layer], config: { architecture: 'wasm', os: 'wasi', config: { Entrypoint: ['/app/other.wasm'] } } }));
+    await ok(['load', '-i', file('missing.tar')]);
+    const r = await cli(['run', '--rm', 'wasm-missing:1']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /other\.wasm/);
   });
 
   it('run ./module.wasm (a local file, with and without --engine wasm); the exit code propagates', async () => {
