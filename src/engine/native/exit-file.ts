@@ -88,7 +88,6 @@ export function waitForExitFile(file: string, options: WatchExitOptions = {}): P
     const onAbort = () => finish(() => reject(signal!.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     const pollMs = options.pollMs ?? 500;
-    let timer: NodeJS.Timeout | undefined;
     try {
       // Watch the directory: the file does not exist yet, and conmon renames it into place.
       watcher = watch(path.dirname(file), { persistent: false }, (_event, name) => {
@@ -98,7 +97,8 @@ export function waitForExitFile(file: string, options: WatchExitOptions = {}): P
     } catch {
       // No inotify (or the dir is gone): polling alone still finds the file.
     }
-    timer = setInterval(() => void look(), watcher ? (options.watchedPollMs ?? pollMs) : pollMs);
+    // Declared after the watch is in place (its interval depends on it); `finish` runs only after an await.
+    const timer = setInterval(() => void look(), watcher ? (options.watchedPollMs ?? pollMs) : pollMs);
     void look();
   });
 }

@@ -98,7 +98,6 @@ export function waitForFiles(dir: string, names: string[], o: WaitFilesOptions =
     };
     const onAbort = () => finish(() => reject(o.signal!.reason));
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
     try {
       watcher = watch(dir, { persistent: false }, (_e, name) => {
         if (!name || names.includes(name.toString())) void look(false);
@@ -107,7 +106,8 @@ export function waitForFiles(dir: string, names: string[], o: WaitFilesOptions =
     } catch {
       // The dir is gone or inotify is exhausted: polling still works.
     }
-    timer = setInterval(() => void look(true), watcher ? (o.watchedPollMs ?? o.pollMs ?? 250) : (o.pollMs ?? 250));
+    // Declared after the watch is in place (its interval depends on it); `finish` runs only after an await.
+    const timer = setInterval(() => void look(true), watcher ? (o.watchedPollMs ?? o.pollMs ?? 250) : (o.pollMs ?? 250));
     void look(false);
   });
 }
