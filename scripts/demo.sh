@@ -161,14 +161,19 @@ forgeone rm demo-wasm >/dev/null
 
 log "metrics: a running container's Prometheus series, stats, and promtool on /metrics"
 forgeone run -d --name demo-metrics "$REGISTRY/busybox:latest" sh -c 'while true; do :; done' >/dev/null
+node dist/test/fixtures/cli.js build-wasm-spin "$DEMO/spin.wasm" >/dev/null
+forgeone run -d --name demo-wasm-spin --memory 32m "$DEMO/spin.wasm" >/dev/null
 sleep 1
 api() { curl -sSf --unix-socket "$RUNROOT/forgeone.sock" "http://forgeone$1"; }
 METRICS=$(api /v1/containers/demo-metrics/metrics)
 grep -E '^forgeone_container_(cpu_user_seconds_total|memory_usage_bytes|pids)\{' <<<"$METRICS" | sed -E 's/id="([0-9a-f]{12})[0-9a-f]*"/id="\1…"/'
 grep -q '^forgeone_container_cpu_user_seconds_total{' <<<"$METRICS" || die "no CPU series for demo-metrics"
-forgeone stats --no-stream demo-metrics
+WASM_METRICS=$(api /v1/containers/demo-wasm-spin/metrics)
+grep -E '^forgeone_container_(cpu_user_seconds_total|memory_usage_bytes|wasm_memory_limit_bytes)\{' <<<"$WASM_METRICS" | sed -E 's/id="([0-9a-f]{12})[0-9a-f]*"/id="\1…"/'
+grep -q 'engine="wasm"' <<<"$WASM_METRICS" || die "no series for the wasm module"
+forgeone stats --no-stream demo-metrics demo-wasm-spin
 api /metrics | promtool check metrics || die "promtool check metrics failed on /metrics"
 echo "promtool check metrics: ok ($(api /metrics | grep -vc '^#') series)"
-forgeone rm -f demo-metrics >/dev/null
+forgeone rm -f demo-metrics demo-wasm-spin >/dev/null
 
 log "done"

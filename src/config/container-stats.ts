@@ -34,6 +34,11 @@ export interface MemoryStats {
   inactiveFileBytes?: number;
   /** Processes the kernel OOM-killed in this cgroup. */
   oomKills?: number;
+  /**
+   * A WebAssembly module's linear memory maximum. Not `limitBytes`: the instance's usage is its
+   * host process's (Node's own ~40 MB included), which this limit does not bound.
+   */
+  linearLimitBytes?: number;
   /** The raw memory.stat counters (v1 and v2 name them differently, as in Docker's stats). */
   stat?: Record<string, number>;
 }

@@ -21,9 +21,10 @@ describe('wasm usage from /proc', () => {
     const u = await procUsage(process.pid);
     assert.ok(u && u.rssBytes > 1024 * 1024 && u.userSeconds + u.systemSeconds > 0);
     const s = instanceStats(u, 1024);
-    assert.equal(s.memory?.limitBytes, 64 * 1024 * 1024);
+    assert.equal(s.memory?.linearLimitBytes, 64 * 1024 * 1024);
+    assert.equal(s.memory?.limitBytes, undefined, 'the process is not bounded by it');
     assert.equal(s.cpu?.usageSeconds, u.userSeconds + u.systemSeconds);
-    assert.equal(instanceStats(u, undefined).memory?.limitBytes, undefined, 'no limit: no limit series');
+    assert.equal(instanceStats(u, undefined).memory?.linearLimitBytes, undefined, 'no limit: no limit series');
     assert.equal(await procUsage(2 ** 22 + 1), undefined, 'a process that does not exist');
   });
 });

@@ -2,9 +2,9 @@
  * What can be measured of a WASM instance from outside (Engine.stats): it has no cgroup of its
  * own, so its host process stands for it. CPU time from /proc/<pid>/stat (utime, stime), memory
  * from /proc/<pid>/status (VmRSS = usage; RssAnon = anonymous, where the linear memory lives;
- * RssFile + RssShmem = cache-like pages, mostly Node's code shared with other hosts). The limit
- * reported is the linear memory maximum the engine enforces, not a process limit: the host's own
- * ~30 MB of Node is not charged to the module. File reads only, done at scrape time.
+ * RssFile + RssShmem = cache-like pages, mostly Node's code shared with other hosts). The linear
+ * memory maximum the engine enforces is reported apart (linearLimitBytes), not as the memory
+ * limit: it does not bound the host's own ~40 MB of Node. File reads only, at scrape time.
  */
 import { promises as fs } from 'node:fs';
 import type { ResourceStats } from '../../config/container-stats';
@@ -69,7 +69,7 @@ export function instanceStats(u: ProcUsage, memoryPages: number | undefined): Re
       usageBytes: u.rssBytes,
       rssBytes: u.anonBytes,
       cacheBytes: u.fileBytes,
-      ...(memoryPages ? { limitBytes: memoryPages * PAGE_BYTES } : {}),
+      ...(memoryPages ? { linearLimitBytes: memoryPages * PAGE_BYTES } : {}),
     },
     // One host process per instance; its threads are Node's own, not the module's.
     pids: { current: 1 },

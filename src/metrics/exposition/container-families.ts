@@ -60,6 +60,7 @@ export const CONTAINER_FAMILIES: readonly FamilySpec[] = [
   { name: `${P}memory_usage_bytes`, type: 'gauge', help: 'Memory charged to the container, page cache included.', value: (s) => s.stats?.memory?.usageBytes },
   { name: `${P}memory_working_set_bytes`, type: 'gauge', help: 'Memory usage minus inactive page cache (what the OOM killer looks at).', value: workingSet },
   { name: `${P}memory_limit_bytes`, type: 'gauge', help: 'Memory limit (no series when unlimited).', value: (s) => s.stats?.memory?.limitBytes },
+  { name: `${P}wasm_memory_limit_bytes`, type: 'gauge', help: 'Linear memory maximum of a WebAssembly module (its host process uses more).', value: (s) => s.stats?.memory?.linearLimitBytes },
   { name: `${P}memory_rss_bytes`, type: 'gauge', help: 'Anonymous memory (heap, stacks).', value: (s) => s.stats?.memory?.rssBytes },
   { name: `${P}memory_cache_bytes`, type: 'gauge', help: 'Page cache (files read or written, tmpfs).', value: (s) => s.stats?.memory?.cacheBytes },
   { name: `${P}oom_kills_total`, type: 'counter', help: 'Processes killed by the OOM killer in the current task.', value: (s) => s.stats?.memory?.oomKills },
