@@ -14,6 +14,7 @@
  * Lifecycle: prepare(layers) once per image → mount(container, chain) per container start →
  * unmount → removeContainerLayer at container removal → remove(chainId) when no image uses it.
  */
+import type { Readable } from 'node:stream';
 import type { Digest } from '../util/digest';
 import type { ProgressSink } from '../util/progress';
 
@@ -27,6 +28,11 @@ export interface LayerSource {
   diffId: Digest;
   /** Path of the blob file. */
   path: string;
+  /**
+   * The blob's bytes as they download, to unpack while the download runs (once; the stream must
+   * end only after the blob verified, and fail otherwise). Without it, `path` is read.
+   */
+  stream?: Readable;
   /** Size of the blob in bytes (the total of progress lines). */
   size: number;
 }

@@ -7,7 +7,7 @@
  * a reader never sees a half blob. A *lease* protects blobs that an operation in progress
  * has committed but that no image references yet, so garbage collection leaves them alone.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Descriptor, Platform } from '../config/oci-image';
 import type { Digest } from '../util/digest';
 import type { ImageReference } from './reference';
@@ -35,6 +35,11 @@ export interface WriteBlobOptions {
   /** Called with the byte count as data arrives. */
   onProgress?: (bytes: number) => void;
   signal?: AbortSignal;
+  /**
+   * Also receives the bytes as they arrive (util/mirror-stream.ts), with backpressure; ended only
+   * after the blob verified and committed, destroyed with the error otherwise.
+   */
+  mirror?: Writable;
 }
 
 export interface ContentStore {

@@ -17,6 +17,7 @@ import type { RuntimeContext } from './context';
 import { imageRecordOf } from './record-image';
 import { syncIndex } from './sync-index';
 import { collectGarbage } from './collect-garbage';
+import { PullUnpacker } from './unpack-on-pull';
 
 export interface PullOptions {
   /** `os/arch[/variant]`; default the host's platform. */
@@ -49,6 +50,7 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
   return rt.pulls.do(key, async (): Promise<PullResult> => {
     options.onProgress({ status: ref.tag ? `${ref.tag}: Pulling from ${ref.path}` : `Pulling from ${ref.path}` });
     let pulled;
+    const unpacker = new PullUnpacker(rt, options.onProgress);
     try {
       pulled = await pullImage({
         client: rt.distribution(ref.domain, credentialsFor(options.auth, ref.domain)),
@@ -58,7 +60,9 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
         concurrency: rt.config['max-concurrent-downloads'],
         blobAttempts: Math.min(rt.config['registry-retries'], 3),
         retryDelayMs: rt.config['registry-retry-delay-ms'],
-        onProgress: options.onProgress,
+        onProgress: unpacker.progress,
+        layerMirror: unpacker.mirror,
+        unpacks: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (err) {
@@ -77,6 +81,12 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
       throw err;
     }
     try {
+      await unpacker.finish(pulled.manifest, pulled.config).catch(async (err: unknown) => {
+        rt.metrics.imagePull('error', pulled.fetchedBytes); // metrics (issue 6)
+        pulled.release();
+        await collectGarbage(rt).catch(() => undefined);
+        throw err;
+      });
       const record = imageRecordOf({
         manifestDigest: pulled.manifestDescriptor.digest as Digest,
         manifestMediaType: pulled.manifestDescriptor.mediaType,

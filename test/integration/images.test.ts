@@ -24,6 +24,7 @@ describe('images: pull, list, tag, inspect, push, save, load, rmi, prune', () =>
   let ref: string;
   let appRef: string;
 
+  const snapshotExists = (chainId: string) => existsSync(path.join(daemon.root, 'snapshots', hex(chainId)));
   const blobExists = (digest: string) => existsSync(path.join(daemon.root, 'content', 'blobs', 'sha256', hex(digest)));
   const ok = async (args: string[], input?: string) => {
     const r = await daemon.cli(args, input === undefined ? {} : { input });
@@ -54,6 +55,11 @@ describe('images: pull, list, tag, inspect, push, save, load, rmi, prune', () =>
     assert.equal(r.stdout.trim().split('\n').pop(), ref);
     for (const d of [busybox.manifestDigest, busybox.configDigest, ...busybox.layerDigests]) assert.ok(blobExists(d), `blob ${d} stored`);
     assert.deepEqual(await fs.readdir(path.join(daemon.root, 'ingest')), []);
+    // Unpacked while pulling (a single layer: its chain ID is its diffID), so a run has nothing left to do.
+    assert.ok(snapshotExists(busybox.diffIds[0]!), 'the layer is unpacked by the pull');
+    const id = hex(busybox.layerDigests[0]!).slice(0, 12);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith(`${id}:`));
+    assert.ok(lines.indexOf(`${id}: Download complete`) < lines.indexOf(`${id}: Pull complete`), lines.join('\n'));
   });
 
   it('a second pull is up to date and downloads nothing', async () => {
@@ -186,6 +192,7 @@ describe('images: pull, list, tag, inspect, push, save, load, rmi, prune', () =>
     assert.match(r.stdout, new RegExp(`Deleted: ${app.configDigest}`));
     assert.equal(blobExists(baseLayer), false, 'the last user is gone, so is the layer');
     assert.deepEqual((await fs.readdir(path.join(daemon.root, 'content', 'blobs', 'sha256'))).length, 0);
+    assert.deepEqual((await fs.readdir(path.join(daemon.root, 'snapshots'))).filter((n) => /^[0-9a-f]{64}$/.test(n)), [], 'no image left: no snapshot left');
   });
 
   it('prunes dangling images, and with -a every image', async () => {

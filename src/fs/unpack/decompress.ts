@@ -26,23 +26,31 @@ export interface OpenLayerOptions {
   onBytes?: (bytes: number) => void;
 }
 
-/** The uncompressed tar stream of the blob at `file`. */
-export async function openLayer(file: string, mediaType: string, options: OpenLayerOptions = {}): Promise<Readable> {
+/** The uncompressed tar stream of a layer blob: the file at `source`, or its bytes as they arrive. */
+export async function openLayer(source: string | Readable, mediaType: string, options: OpenLayerOptions = {}): Promise<Readable> {
   if (mediaType.includes('+encrypted')) {
     throw errors.notImplemented(`layer media type ${mediaType} is encrypted; decrypting layers is not supported yet`);
   }
-  const head = Buffer.alloc(4);
-  try {
-    const handle = await fs.open(file, 'r');
+  let input: Readable;
+  let head: Buffer;
+  if (typeof source === 'string') {
+    head = Buffer.alloc(4);
     try {
-      await handle.read(head, 0, 4, 0);
-    } finally {
-      await handle.close();
+      const handle = await fs.open(source, 'r');
+      try {
+        await handle.read(head, 0, 4, 0);
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw fromErrno(err, `opening layer blob ${source}`) ?? err;
     }
-  } catch (err) {
-    throw fromErrno(err, `opening layer blob ${file}`) ?? err;
+    input = createReadStream(source, { highWaterMark: 1 << 20 });
+  } else {
+    head = await peek(source, 4);
+    input = source;
   }
-  const stages: Array<Readable | Transform> = [createReadStream(file, { highWaterMark: 1 << 20 })];
+  const stages: Array<Readable | Transform> = [input];
   if (options.onBytes) {
     const onBytes = options.onBytes;
     let bytes = 0;
@@ -64,6 +72,35 @@ export async function openLayer(file: string, mediaType: string, options: OpenLa
   // consumer that stops early never leaves the blob file open; errors reach the last stage.
   pipeline(stages, () => undefined);
   return stages.at(-1)!;
+}
+
+/** The first `n` bytes of a stream (fewer if it ends first), put back so they are read again. */
+export function peek(input: Readable, n: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const done = (err?: Error) => {
+      input.off('readable', onReadable);
+      input.off('end', onEnd);
+      input.off('error', done);
+      const got = Buffer.concat(chunks);
+      if (got.length > 0) input.unshift(got);
+      if (err) reject(err);
+      else resolve(got.subarray(0, n));
+    };
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while (length < n && (chunk = input.read() as Buffer | null) !== null) {
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      if (length >= n) done();
+    };
+    const onEnd = () => done();
+    input.on('readable', onReadable);
+    input.once('end', onEnd);
+    input.once('error', done);
+  });
 }
 
 /** A Transform over fzstd's streaming decompressor. */

@@ -5,7 +5,7 @@
  * throws it away on any error, so a mismatched or hostile layer leaves nothing behind.
  */
 import { promises as fs } from 'node:fs';
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { ForgeError, errors, fromErrno } from '../../errors';
 import { HashingStream, type Digest } from '../../util/digest';
 import type { SpecialFiles } from '../types';
@@ -37,8 +37,8 @@ export interface UnpackResult {
   skipped: SkippedEntry[];
 }
 
-/** Unpacks the layer blob at `blob` into the existing, empty directory `target`. */
-export async function unpackLayer(blob: string, mediaType: string, target: string, options: UnpackOptions): Promise<UnpackResult> {
+/** Unpacks a layer blob (its file, or its bytes as they arrive) into the existing, empty directory `target`. */
+export async function unpackLayer(blob: string | Readable, mediaType: string, target: string, options: UnpackOptions): Promise<UnpackResult> {
   const targetStats = await fs.lstat(target);
   if (!targetStats.isDirectory() || (await fs.readdir(target)).length > 0) {
     throw errors.failedPrecondition(`unpack target ${target} must be an empty directory`);

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ForgeError, fromErrno } from '../../errors';
+import { MirrorStream } from '../../util/mirror-stream';
 import { HashingStream, digestHex, isDigest, sha256, type Digest } from '../../util/digest';
 import { SingleFlight } from '../../util/concurrency';
 import { writeFileAtomic, fsyncDir } from '../../util/atomic-file';
@@ -83,7 +84,17 @@ export class OciLayoutStore implements ContentStore {
     return file.pipe(out);
   }
 
-  write(source: Readable | (() => Promise<Readable>), options: WriteBlobOptions = {}): Promise<BlobInfo> {
+  async write(source: Readable | (() => Promise<Readable>), options: WriteBlobOptions = {}): Promise<BlobInfo> {
+    try {
+      return await this.writeShared(source, options);
+    } finally {
+      // The blob was there already, or another write of it did the work: this mirror got nothing.
+      const m = options.mirror;
+      if (m && !m.destroyed && !m.writableEnded) m.destroy(new Error('the blob was not downloaded by this write'));
+    }
+  }
+
+  private writeShared(source: Readable | (() => Promise<Readable>), options: WriteBlobOptions): Promise<BlobInfo> {
     const expected = options.expected;
     if (!expected) return this.writeUnshared(source, options);
     // Two pulls of the same layer at once download it once; the second one waits.
@@ -101,6 +112,7 @@ export class OciLayoutStore implements ContentStore {
     const { expected, onProgress, signal } = options;
     const tmp = path.join(this.ingestDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
     const hasher = new HashingStream();
+    let mirror: MirrorStream | undefined;
     let lastReport = 0;
     if (onProgress) {
       hasher.on('data', () => {
@@ -116,7 +128,8 @@ export class OciLayoutStore implements ContentStore {
       const limit = expected?.size;
       const guard = new SizeGuard(limit, expected?.digest);
       const out = createWriteStream(tmp, { mode: 0o644 });
-      await pipeline(input, guard, hasher, out, signal ? { signal } : {});
+      mirror = options.mirror ? new MirrorStream(options.mirror) : undefined;
+      await (mirror ? pipeline(input, guard, hasher, mirror, out, signal ? { signal } : {}) : pipeline(input, guard, hasher, out, signal ? { signal } : {}));
       const digest = hasher.digest();
       const size = hasher.bytes;
       if (expected) {
@@ -140,8 +153,10 @@ export class OciLayoutStore implements ContentStore {
       }
       await fs.rename(tmp, this.path(digest));
       await fsyncDir(this.blobsDir);
+      mirror?.finish();
       return { digest, size };
     } catch (err) {
+      mirror?.abort(err as Error);
       await fs.rm(tmp, { force: true });
       if (err instanceof ForgeError) throw err;
       throw fromErrno(err, 'writing blob to the content store') ?? err;

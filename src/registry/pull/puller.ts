@@ -6,6 +6,7 @@
  */
 import { ForgeError } from '../../errors';
 import { isIndexMediaType, type Descriptor, type ImageConfig, type ImageManifest, type Platform } from '../../config/oci-image';
+import type { Writable } from 'node:stream';
 import { Limiter } from '../../util/concurrency';
 import { isWasmPlatform } from '../../config/wasm-image';
 import { retry } from '../../util/retry';
@@ -29,6 +30,14 @@ export interface PullImageOptions {
   retryDelayMs?: number;
   onProgress: ProgressSink;
   signal?: AbortSignal;
+  /**
+   * Asked once per layer that is downloaded (not one already stored): a stream that also gets
+   * the layer's bytes as they arrive (WriteBlobOptions.mirror), to unpack while downloading.
+   * Only the first attempt is mirrored; a retried download is not.
+   */
+  layerMirror?: (layer: Descriptor, index: number, config: ImageConfig) => Writable | undefined;
+  /** The caller unpacks the layers and reports "Pull complete" itself. Default false. */
+  unpacks?: boolean;
 }
 
 export interface PulledImage {
@@ -96,7 +105,10 @@ export async function pullImage(options: PullImageOptions): Promise<PulledImage>
     }
 
     const limiter = new Limiter(options.concurrency ?? 3);
-    const results = await Promise.all(manifest.layers.map((layer) => limiter.run(() => fetcher.fetch(layer, true))));
+    const mirrorOf = options.layerMirror;
+    const results = await Promise.all(
+      manifest.layers.map((layer, i) => limiter.run(() => fetcher.fetch(layer, true, mirrorOf ? () => mirrorOf(layer, i, config) : undefined))),
+    );
     const manifestWasPresent = await store.has(manifestDigest);
     // The manifest is committed last: a manifest in the store means its blobs are there too.
     await store.put(manifestBytes, { digest: manifestDigest });
@@ -127,7 +139,7 @@ class BlobFetcher {
     private readonly endpoint: RegistryEndpoint,
   ) {}
 
-  async fetch(desc: Descriptor, isLayer: boolean): Promise<{ fetched: boolean; bytes: number }> {
+  async fetch(desc: Descriptor, isLayer: boolean, mirror?: () => Writable | undefined): Promise<{ fetched: boolean; bytes: number }> {
     const { client, store, ref, onProgress, signal } = this.options;
     const id = shortId(desc.digest);
     const digest = desc.digest as Digest;
@@ -136,9 +148,12 @@ class BlobFetcher {
       return { fetched: false, bytes: 0 };
     }
     if (isLayer) onProgress({ id, status: 'Pulling fs layer' });
+    let attempt = 0;
     await retry(
       async () => {
+        const mirrored = attempt++ === 0 ? mirror?.() : undefined;
         await store.write(() => client.getBlob(ref, desc, this.endpoint), {
+          ...(mirrored ? { mirror: mirrored } : {}),
           expected: { digest, size: desc.size },
           ...(signal ? { signal } : {}),
           onProgress: isLayer
@@ -174,7 +189,7 @@ class BlobFetcher {
     if (isLayer) {
       onProgress({ id, status: 'Verifying Checksum' });
       onProgress({ id, status: 'Download complete' });
-      onProgress({ id, status: 'Pull complete' });
+      if (!this.options.unpacks) onProgress({ id, status: 'Pull complete' });
     }
     return { fetched: true, bytes: desc.size };
   }

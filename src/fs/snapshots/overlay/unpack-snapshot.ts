@@ -48,7 +48,7 @@ export async function unpackSnapshot(input: UnpackSnapshotInput, deps: UnpackSna
     : undefined;
   const started = Date.now();
   try {
-    const result = await unpackLayer(layer.path, layer.mediaType, scratch.fs, {
+    const result = await unpackLayer(layer.stream ?? layer.path, layer.mediaType, scratch.fs, {
       special: deps.special,
       lowers: input.lowers,
       expectedDiffId: layer.diffId,
