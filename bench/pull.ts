@@ -6,9 +6,9 @@
  *   node dist/bench/pull.js [--iterations N] [--big-mb M] [--quick]
  *
  * Every pull is cold: ForgeOne removes the image (and its blobs) between runs; podman and skopeo
- * get a fresh storage directory each time. ForgeOne's pull stores blobs without unpacking them
- * (unpacking comes with the native engine); podman also unpacks into its storage, so the fair
- * peer today is `skopeo copy` to an OCI layout, which does what ForgeOne does.
+ * get a fresh storage directory each time. ForgeOne's pull stores the blobs and unpacks the
+ * layers (the bottom one while it downloads), as podman's does: podman is the like-for-like peer;
+ * `skopeo copy` to an OCI layout only stores blobs (a floor: download and verify, no unpack).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
