@@ -61,7 +61,7 @@ export async function pull(rt: RuntimeContext, input: string, options: PullOptio
         blobAttempts: Math.min(rt.config['registry-retries'], 3),
         retryDelayMs: rt.config['registry-retry-delay-ms'],
         onProgress: unpacker.progress,
-        layerMirror: unpacker.mirror,
+        layers: unpacker.layers,
         unpacks: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });

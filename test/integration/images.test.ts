@@ -11,6 +11,7 @@ import { startRegistry, type TestRegistry } from '../fixtures/registry';
 import { buildBusyboxAppImage, buildBusyboxImage, type BuiltImage } from '../fixtures/images';
 import { pushLayout, inspectRemote } from '../fixtures/push';
 import { TestDaemon } from '../fixtures/daemon';
+import { chainIds } from '../../src/fs/chain-id';
 import { TempDirs } from '../fixtures/tmp';
 
 const hex = (d: string) => d.replace('sha256:', '');
@@ -181,6 +182,7 @@ describe('images: pull, list, tag, inspect, push, save, load, rmi, prune', () =>
 
   it('keeps a blob shared by two images when one is removed', async () => {
     await ok(['pull', appRef]);
+    for (const chainId of chainIds(app.diffIds)) assert.ok(snapshotExists(chainId), `layer ${chainId} unpacked on top of the ones below`);
     const baseLayer = busybox.layerDigests[0]!;
     assert.equal(app.layerDigests[0], baseLayer, 'fixture shares the base layer');
     await ok(['rmi', '-f', hex(busybox.configDigest).slice(0, 12)]);

@@ -30,14 +30,21 @@ export interface PullImageOptions {
   retryDelayMs?: number;
   onProgress: ProgressSink;
   signal?: AbortSignal;
-  /**
-   * Asked once per layer that is downloaded (not one already stored): a stream that also gets
-   * the layer's bytes as they arrive (WriteBlobOptions.mirror), to unpack while downloading.
-   * Only the first attempt is mirrored; a retried download is not.
-   */
-  layerMirror?: (layer: Descriptor, index: number, config: ImageConfig) => Writable | undefined;
+  /** Told about each layer as it downloads and once it is stored: to unpack during the pull. */
+  layers?: LayerObserver;
   /** The caller unpacks the layers and reports "Pull complete" itself. Default false. */
   unpacks?: boolean;
+}
+
+export interface LayerObserver {
+  /**
+   * Asked once per layer that is downloaded (not one already stored): a stream that also gets
+   * the layer's bytes as they arrive (WriteBlobOptions.mirror). Only the first attempt is
+   * mirrored; a retried download is not.
+   */
+  mirror?(layer: Descriptor, index: number, config: ImageConfig): Writable | undefined;
+  /** The layer is in the store (downloaded and verified now, or there already). */
+  stored?(layer: Descriptor, index: number, config: ImageConfig): void;
 }
 
 export interface PulledImage {
@@ -105,9 +112,15 @@ export async function pullImage(options: PullImageOptions): Promise<PulledImage>
     }
 
     const limiter = new Limiter(options.concurrency ?? 3);
-    const mirrorOf = options.layerMirror;
+    const observer = options.layers;
     const results = await Promise.all(
-      manifest.layers.map((layer, i) => limiter.run(() => fetcher.fetch(layer, true, mirrorOf ? () => mirrorOf(layer, i, config) : undefined))),
+      manifest.layers.map((layer, i) =>
+        limiter.run(async () => {
+          const r = await fetcher.fetch(layer, true, observer?.mirror ? () => observer.mirror!(layer, i, config) : undefined);
+          observer?.stored?.(layer, i, config);
+          return r;
+        }),
+      ),
     );
     const manifestWasPresent = await store.has(manifestDigest);
     // The manifest is committed last: a manifest in the store means its blobs are there too.
