@@ -46,7 +46,7 @@ function stdinOf(socket: Duplex, head: Buffer): PassThrough {
 }
 
 /** Reads a JSON body that arrived with an upgrade request (exec start sends one). */
-async function upgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Record<string, unknown>; rest: Buffer }> {
+export async function upgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Record<string, unknown>; rest: Buffer }> {
   const length = Number(req.headers['content-length'] ?? 0);
   let data = head;
   while (data.length < length) {
