@@ -28,7 +28,7 @@ export function registerDockerSystemRoutes(docker: DockerRoutes, rt: RuntimeCont
 
   docker.route('GET', '/version', ({ res }) => {
     const v = version(rt);
-    const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Arch: v.Arch, Os: 'linux', KernelVersion: v.KernelVersion, GitCommit: v.GitCommit, BuildTime: v.BuildTime, NodeVersion: v.NodeVersion };
+    const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Arch: v.Arch, Os: 'linux', KernelVersion: v.KernelVersion, GitCommit: v.GitCommit, BuildTime: v.BuildTime, GoVersion: `node ${process.version}`, Experimental: 'false' };
     sendJson(res, 200, {
       Platform: { Name: 'ForgeOne' },
       Components: [{ Name: 'Engine', Version: v.Version, Details: details }],
