@@ -15,7 +15,8 @@ import { pruneImages } from '../../runtime/prune-images';
 import { resolveSaveSet, saveImages } from '../../runtime/save-images';
 import { loadImages } from '../../runtime/load-images';
 import { parseRegistryAuthHeader } from '../../runtime/registry-auth';
-import { boolParam, sendJson, streamProgress } from '../respond';
+import { boolParam, sendJson } from '../respond';
+import { dockerProgress } from './progress';
 import { notImplemented, type DockerRoutes } from './route';
 import { dockerImageHistory, dockerImageInspect, dockerImageSummary } from './translate/image-shape';
 import { IMAGE_FILTERS, parseDockerFilters } from './translate/filters';
@@ -31,7 +32,7 @@ export function registerDockerImageRoutes(docker: DockerRoutes, rt: RuntimeConte
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    await streamProgress(res, (emit) => pull(rt, reference, { auth, onProgress: emit, signal: abort.signal, ...(platform ? { platform } : {}) }));
+    await dockerProgress(res, (emit) => pull(rt, reference, { auth, onProgress: emit, signal: abort.signal, ...(platform ? { platform } : {}) }));
   });
 
   docker.route('GET', '/images/json', async ({ res, query }) => {
@@ -62,7 +63,7 @@ export function registerDockerImageRoutes(docker: DockerRoutes, rt: RuntimeConte
     const t = query.get('tag');
     const reference = t ? `${params.name}:${t}` : params.name!;
     const auth = parseRegistryAuthHeader(req.headers['x-registry-auth']);
-    await streamProgress(
+    await dockerProgress(
       res,
       (emit) => push(rt, reference, { auth, onProgress: emit }),
       (r) => ({ status: `${r.reference.slice(r.reference.lastIndexOf(':') + 1)}: digest: ${r.digest} size: ${r.size}`, aux: { Tag: r.reference.slice(r.reference.lastIndexOf(':') + 1), Digest: r.digest, Size: r.size } }),
