@@ -13,6 +13,7 @@ import { containerLogs } from '../../runtime/containers/logs';
 import { findContainer } from '../../runtime/containers/find-container';
 import { readArchive, statPath, writeArchive } from '../../runtime/containers/archive';
 import { acceptUpgrade } from '../hijack';
+import { upgradeBody } from '../routes/container-streams';
 import { boolParam, sendJson } from '../respond';
 import { MULTIPLEXED_CONTENT_TYPE, RAW_CONTENT_TYPE, STDERR, STDOUT, encodeFrame, muxWriter } from '../stdcopy';
 import type { DockerRoutes } from './route';
@@ -72,8 +73,10 @@ export function registerDockerStreamRoutes(docker: DockerRoutes, rt: RuntimeCont
     const stderr = boolParam(query, 'stderr');
     if (!stdout && !stderr) throw new ForgeError('InvalidArgument', 'Bad parameters: you must choose at least one stream');
     const tailText = query.get('tail');
-    const tail = tailText && tailText !== 'all' ? Number(tailText) : undefined;
-    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new ForgeError('InvalidArgument', `tail must be a number or "all", got "${tailText}"`);
+    // Docker: "all", empty or a negative number mean every line.
+    const tailNumber = tailText && tailText !== 'all' ? Number(tailText) : undefined;
+    if (tailNumber !== undefined && !Number.isInteger(tailNumber)) throw new ForgeError('InvalidArgument', `tail must be a number or "all", got "${tailText}"`);
+    const tail = tailNumber !== undefined && tailNumber >= 0 ? tailNumber : undefined;
     const since = unixTime(query.get('since'), 'since');
     const until = unixTime(query.get('until'), 'until');
     const abort = new AbortController();
@@ -101,12 +104,15 @@ export function registerDockerStreamRoutes(docker: DockerRoutes, rt: RuntimeCont
     res.end();
   });
 
-  docker.upgrade('POST', '/containers/{id}/attach', async ({ socket, head, params, query }) => {
+  docker.upgrade('POST', '/containers/{id}/attach', async ({ req, socket, head, params, query }) => {
     const choice = attachChoice(query);
     const c = findContainer(rt, params.id!);
+    // A request body (dockerode sends its options as JSON) is not stdin: skip it, as dockerd does.
+    const { rest } = await upgradeBody(req, socket, head);
     acceptUpgrade(socket, c.config.tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE);
+    socket.resume();
     try {
-      const stdin = choice.stdin ? socketInput(socket, head) : undefined;
+      const stdin = choice.stdin ? socketInput(socket, rest) : undefined;
       await runAttach(rt, c.record.id, c.config.tty, choice, socket, stdin, (cb) => socket.on('close', cb));
     } finally {
       socket.end();
