@@ -4,7 +4,6 @@
  * is at its zero value (Docker clients send them all), or refused with 400 naming it: a request
  * is never half-honoured in silence.
  */
-import { randomBytes } from 'node:crypto';
 import { ForgeError } from '../../../errors';
 import type { ContainerConfigInput, MountRequest } from '../../../config/container-config';
 import { isRecord, isZero } from './zero';
@@ -81,7 +80,9 @@ export function parseMount(m: unknown): MountRequest {
   }
   if (type === 'volume') {
     if (!isZero(m.VolumeOptions)) throw bad('HostConfig.Mounts: VolumeOptions are not supported');
-    return { type: 'volume', source: str(m.Source, 'Mounts.Source') ?? anonymousVolumeName(), target, readonly };
+    const source = str(m.Source, 'Mounts.Source');
+    if (!source) throw bad(`HostConfig.Mounts: anonymous volumes are not supported: name the volume (source) for ${target}`);
+    return { type: 'volume', source, target, readonly };
   }
   if (type === 'tmpfs') {
     const options: string[] = [];
@@ -92,10 +93,6 @@ export function parseMount(m: unknown): MountRequest {
     return { type: 'tmpfs', target, options };
   }
   throw bad(`HostConfig.Mounts: mount type "${String(type)}" is not supported (bind, volume, tmpfs)`);
-}
-
-function anonymousVolumeName(): string {
-  return randomBytes(32).toString('hex');
 }
 
 function restartPolicy(value: unknown): ContainerConfigInput['restartPolicy'] | undefined {
@@ -133,8 +130,8 @@ export function translateCreateBody(body: Record<string, unknown>, name: string 
     StopSignal: (v) => { const x = str(v, 'StopSignal'); if (x) config.stopSignal = x; },
     StopTimeout: (v) => { if (typeof v === 'number') config.stopTimeout = v; },
     Volumes: (v) => {
-      if (!isRecord(v)) return;
-      for (const target of Object.keys(v)) mounts.push({ type: 'volume', source: anonymousVolumeName(), target, readonly: false });
+      // Anonymous volumes (`-v /path`) are refused as the native CLI does: rm -v could not tell them apart yet.
+      if (isRecord(v) && Object.keys(v).length) throw bad(`anonymous volumes are not supported: name the volume (-v NAME:${Object.keys(v)[0]})`);
     },
   };
   for (const [key, value] of Object.entries(body)) {

@@ -29,11 +29,13 @@ export function networkFromDocker(config: Record<string, unknown>, hostConfig: R
   else if (mode === 'host' || mode.startsWith('container:')) throw new ForgeError('InvalidArgument', `HostConfig.NetworkMode "${mode}" is not supported: sharing another network namespace is refused`);
   else if (mode !== '' && mode !== 'default' && mode !== 'none') throw new ForgeError('NotFound', `network ${mode} not found`);
   if (config.NetworkDisabled === true) networkMode = 'none';
+  // Port maps are sets keyed by port (`{"80/tcp": {}}`): any key asks for something.
+  const asks = (v: unknown) => (isRecord(v) ? Object.keys(v).length > 0 : !isZero(v));
   for (const key of ['PortBindings', 'PublishAllPorts', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'Links']) {
-    if (!isZero(hostConfig[key])) throw new ForgeError('InvalidArgument', `HostConfig.${key} ${NEEDS_NETWORK}`);
+    if (asks(hostConfig[key])) throw new ForgeError('InvalidArgument', `HostConfig.${key} ${NEEDS_NETWORK}`);
   }
   for (const key of ['ExposedPorts', 'MacAddress']) {
-    if (!isZero(config[key])) throw new ForgeError('InvalidArgument', `${key} ${NEEDS_NETWORK}`);
+    if (asks(config[key])) throw new ForgeError('InvalidArgument', `${key} ${NEEDS_NETWORK}`);
   }
   if (isRecord(networkingConfig) && isRecord(networkingConfig.EndpointsConfig)) {
     for (const [name, endpoint] of Object.entries(networkingConfig.EndpointsConfig)) {
