@@ -13,6 +13,7 @@ import { registerDockerExecRoutes } from './exec';
 import { registerDockerImageRoutes } from './images';
 import { registerDockerVolumeRoutes } from './volumes';
 import { registerDockerEventRoutes } from './events';
+import { registerDockerNetworkRoutes } from './networks';
 
 export function registerDockerRoutes(router: Router, rt: RuntimeContext): void {
   const docker = dockerRoutes(router, rt.logger);
@@ -23,4 +24,5 @@ export function registerDockerRoutes(router: Router, rt: RuntimeContext): void {
   registerDockerImageRoutes(docker, rt);
   registerDockerVolumeRoutes(docker, rt);
   registerDockerEventRoutes(docker, rt);
+  registerDockerNetworkRoutes(docker, rt);
 }
