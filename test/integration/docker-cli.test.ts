@@ -202,6 +202,49 @@ describe('docker CLI against the ForgeOne socket', () => {
     assert.equal(code, 5);
   });
 
+  it('run pulls a missing image; start -a replays; exec -it under a pty', async () => {
+    const other = `${env.registry.host}/docker/autopull:v1`;
+    await ok(['tag', ref, other]);
+    await ok(['push', '-q', other]);
+    await ok(['rmi', other]);
+    const run = await docker(['run', '--rm', other, 'echo', 'auto-pulled']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.split('\n').filter((l) => l === 'auto-pulled').length, 1);
+    assert.match(run.stderr, /Unable to find image .* locally/);
+    await ok(['rmi', other]);
+
+    await ok(['create', '--name', 'sa', ref, 'sh', '-c', 'echo attached-start; exit 2']);
+    const startA = await docker(['start', '-a', 'sa']);
+    assert.equal(startA.code, 2);
+    assert.equal(startA.stdout, 'attached-start\n');
+    assert.equal(await ok(['logs', '--since', '10m', 'sa']), 'attached-start\n');
+    assert.equal((await ok(['ps', '-a', '--filter', 'exited=2', '--format', '{{.Names}}'])).trim(), 'sa');
+    assert.match(await ok(['container', 'prune', '-f']), /Deleted Containers:/);
+
+    await ok(['run', '-d', '--name', 'ttyexec', ref, 'sleep', '300']);
+    const child = spawn('script', ['-qec', `${DOCKER_BIN} exec -it ttyexec sh`, '/dev/null'], { env: { ...process.env, ...dockerEnv(env.daemon) }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 100 && !/# /.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    child.stdin.write('echo $((2+3)); exit 4\n');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.match(out, /^5\r?$/m);
+    assert.equal(code, 4);
+    await ok(['rm', '-f', 'ttyexec']);
+  });
+
+  it('system df, network ls, system prune', async () => {
+    const df = await ok(['system', 'df']);
+    assert.match(df, /^Images\s+\d+\s+\d+\s+[\d.]+[kMG]?B/m);
+    assert.match(df, /^Containers\s+\d+/m);
+    assert.match(df, /^Local Volumes\s+\d+/m);
+    assert.match(await ok(['network', 'ls']), /none\s+null\s+local/);
+    const create = await docker(['network', 'create', 'n1']);
+    assert.notEqual(create.code, 0);
+    assert.match(create.stderr, /not supported/);
+    assert.match(await ok(['system', 'prune', '-f']), /Total reclaimed space/);
+  });
+
   it('stats --no-stream prints numbers for a running container', async () => {
     await ok(['run', '-d', '--name', 'statbox', '--memory', '32m', ref, 'sleep', '300']);
     const out = await ok(['stats', '--no-stream', '--format', '{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}', 'statbox']);
