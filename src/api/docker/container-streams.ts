@@ -5,15 +5,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
 import { attach, resize } from '../../runtime/containers/attach';
 import { containerLogs } from '../../runtime/containers/logs';
 import { findContainer } from '../../runtime/containers/find-container';
-import { readArchive, statPath, writeArchive } from '../../runtime/containers/archive';
 import { acceptUpgrade } from '../hijack';
-import { upgradeBody } from '../routes/container-streams';
+import { archiveHandlers, upgradeBody } from '../routes/container-streams';
 import { boolParam, sendJson } from '../respond';
 import { MULTIPLEXED_CONTENT_TYPE, RAW_CONTENT_TYPE, STDERR, STDOUT, encodeFrame, muxWriter } from '../stdcopy';
 import type { DockerRoutes } from './route';
@@ -138,28 +136,11 @@ export function registerDockerStreamRoutes(docker: DockerRoutes, rt: RuntimeCont
     sendJson(res, 200, {});
   });
 
-  const statHeader = (stat: unknown) => Buffer.from(JSON.stringify(stat)).toString('base64');
-  const pathParam = (query: URLSearchParams) => {
-    const p = query.get('path');
-    if (!p) throw new ForgeError('InvalidArgument', 'Bad parameter: query parameter "path" is required');
-    return p;
-  };
-  docker.route('HEAD', '/containers/{id}/archive', async ({ res, params, query }) => {
-    const stat = await statPath(rt, params.id!, pathParam(query));
-    res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat) });
-    res.end();
-  });
-  docker.route('GET', '/containers/{id}/archive', async ({ res, params, query }) => {
-    const { stat, stream } = await readArchive(rt, params.id!, pathParam(query));
-    res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': statHeader(stat) });
-    await pipeline(stream, res).catch((err: unknown) => {
-      rt.logger.warn('archive read failed', { id: params.id, error: (err as Error).message });
-      res.destroy();
-    });
-  });
-  docker.route('PUT', '/containers/{id}/archive', async ({ req, res, params, query }) => {
-    if (boolParam(query, 'copyUIDGID')) throw new ForgeError('InvalidArgument', 'copyUIDGID (docker cp -a) is not supported');
-    await writeArchive(rt, params.id!, pathParam(query), req);
-    sendJson(res, 200, {});
+  const archive = archiveHandlers(rt);
+  docker.route('HEAD', '/containers/{id}/archive', archive.stat);
+  docker.route('GET', '/containers/{id}/archive', archive.read);
+  docker.route('PUT', '/containers/{id}/archive', async (ctx) => {
+    if (boolParam(ctx.query, 'copyUIDGID')) throw new ForgeError('InvalidArgument', 'copyUIDGID (docker cp -a) is not supported');
+    await archive.write(ctx);
   });
 }

@@ -16,7 +16,7 @@ import { findContainer } from '../../runtime/containers/find-container';
 import { waitContainer, type WaitCondition } from '../../runtime/containers/wait';
 import { top } from '../../runtime/containers/top';
 import { pruneContainers } from '../../runtime/containers/prune';
-import { containerStats } from '../../runtime/metrics/stats';
+import { statsHandler } from '../routes/metrics';
 import { boolParam, readJson, sendJson, sendNoContent } from '../respond';
 import { notImplemented, type DockerRoutes } from './route';
 import { translateCreateBody } from './translate/create-body';
@@ -160,18 +160,7 @@ export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeC
     sendJson(res, 200, await pruneContainers(rt));
   });
 
-  docker.route('GET', '/containers/{id}/stats', async ({ res, params, query }) => {
-    const stream = query.get('stream') === null ? true : boolParam(query, 'stream');
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    const docs = containerStats(rt, params.id!, { stream, oneShot: boolParam(query, 'one-shot'), signal: abort.signal });
-    // The first document comes before the status line, so NotFound is still a 404.
-    const first = await docs.next();
-    if (!stream) return sendJson(res, 200, first.value);
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    for (let next = first; !next.done && !res.destroyed; next = await docs.next()) res.write(JSON.stringify(next.value) + '\n');
-    res.end();
-  });
+  docker.route('GET', '/containers/{id}/stats', statsHandler(rt));
 
   docker.route('GET', '/containers/{id}/changes', notImplemented('container changes (docker diff)'));
   docker.route('GET', '/containers/{id}/export', notImplemented('container export', 'use docker cp CONTAINER:/ - instead'));

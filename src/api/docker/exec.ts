@@ -7,9 +7,8 @@ import { PassThrough } from 'node:stream';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
 import { createExec, inspectExec, resizeExec, startExec } from '../../runtime/containers/exec';
-import { acceptUpgrade } from '../hijack';
 import { readJson, sendJson } from '../respond';
-import { upgradeBody } from '../routes/container-streams';
+import { execStartUpgrade } from '../routes/container-streams';
 import { MULTIPLEXED_CONTENT_TYPE, RAW_CONTENT_TYPE, STDERR, STDOUT, encodeFrame, muxWriter } from '../stdcopy';
 import type { DockerRoutes } from './route';
 import { dimension } from './translate/params';
@@ -42,28 +41,7 @@ export function registerDockerExecRoutes(docker: DockerRoutes, rt: RuntimeContex
     sendJson(res, 201, createExec(rt, params.id!, translateExecBody(await readJson(req))));
   });
 
-  docker.upgrade('POST', '/exec/{id}/start', async ({ req, socket, head, params }) => {
-    const { body, rest } = await upgradeBody(req, socket, head);
-    const exec = rt.execSessions.get(params.id!);
-    const tty = exec.config.Tty || body.Tty === true;
-    acceptUpgrade(socket, tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE);
-    socket.resume();
-    try {
-      const stdin = new PassThrough();
-      if (exec.config.AttachStdin) {
-        if (rest.length) stdin.write(rest);
-        socket.pipe(stdin);
-      }
-      const started = await startExec(rt, params.id!, { ...outputs(socket, tty, exec.config.AttachStdout, exec.config.AttachStderr), ...(exec.config.AttachStdin ? { stdin } : {}) });
-      await started.exitCode.catch(() => undefined);
-    } catch (err) {
-      // The 101 is sent: the reason goes to the client's stderr, as dockerd does.
-      const text = Buffer.from(`${(err as Error).message}\n`);
-      socket.write(tty ? text : encodeFrame(STDERR, text));
-    } finally {
-      socket.end();
-    }
-  });
+  docker.upgrade('POST', '/exec/{id}/start', execStartUpgrade(rt));
 
   docker.route('POST', '/exec/{id}/start', async ({ req, res, params }) => {
     const body = await readJson(req);
