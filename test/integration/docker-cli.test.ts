@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
 import { mountsUnder, processesMentioning } from '../fixtures/host-state';
 import { DOCKER_BIN, dockerEnv, runDocker } from '../fixtures/docker-cli';
+import { startRegistry } from '../fixtures/registry';
 
 /** One raw request on the daemon's socket: status, headers and body. */
 function request(socketPath: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -271,6 +272,31 @@ describe('docker CLI against the ForgeOne socket', () => {
     const out = await ok(['events', '--since', String(since), '--until', String(until), '--filter', 'type=container', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
     const lines = out.trim().split('\n').filter((l) => l.endsWith(' evbox'));
     assert.deepEqual(lines.map((l) => l.split(' ')[1]), ['create', 'start', 'die', 'destroy']);
+  });
+
+  it('login, then push and pull with X-Registry-Auth from the CLI\'s credentials; logout', async () => {
+    const creds = { username: 'forge', password: 's3cret' };
+    const reg = await startRegistry({ htpasswd: creds });
+    try {
+      const wrong = await docker(['login', reg.host, '-u', creds.username, '--password-stdin'], 'wrong\n');
+      assert.notEqual(wrong.code, 0);
+      assert.match(wrong.stderr, /incorrect username or password|unauthorized/i);
+      const login = await docker(['login', reg.host, '-u', creds.username, '--password-stdin'], `${creds.password}\n`);
+      assert.equal(login.code, 0, login.stderr);
+      assert.match(login.stdout, /Login Succeeded/);
+      const name = `${reg.host}/auth/bb:1`;
+      await ok(['tag', ref, name]);
+      assert.match(await ok(['push', name]), /1: digest: sha256:/);
+      await ok(['rmi', name]);
+      assert.match(await ok(['pull', name]), /Status: Downloaded newer image/);
+      await ok(['rmi', name]);
+      await ok(['logout', reg.host]);
+      const anonymous = await docker(['pull', name]);
+      assert.notEqual(anonymous.code, 0);
+      assert.match(anonymous.stderr + anonymous.stdout, /unauthorized|authentication required|denied/i);
+    } finally {
+      await reg.stop();
+    }
   });
 
   it('refuses what it cannot honour with Docker\'s error JSON and status', async () => {
