@@ -106,6 +106,10 @@ describe('docker CLI against the ForgeOne socket', () => {
     assert.equal(inspect[0]!.Id, id);
     assert.deepEqual((inspect[0]!.NetworkSettings as { Networks: unknown }).Networks, {});
     assert.equal(inspect[0]!.Platform, 'linux');
+    const config = inspect[0]!.Config as { Env: string[]; Cmd: string[]; Labels: Record<string, string> };
+    assert.ok(config.Env.some((e) => e.startsWith('PATH=')), 'Config.Env includes the image\'s PATH');
+    assert.equal(config.Cmd[0], 'sh');
+    assert.equal(config.Labels.team, 'forge');
     await ok(['rm', '-f', 'svc']);
     const gone = await docker(['inspect', 'svc']);
     assert.equal(gone.code, 1);

@@ -20,7 +20,9 @@ import { statsHandler } from '../routes/metrics';
 import { boolParam, readJson, sendJson, sendNoContent } from '../respond';
 import { notImplemented, type DockerRoutes } from './route';
 import { translateCreateBody } from './translate/create-body';
-import { dockerInspect, dockerSummary } from './translate/container-shape';
+import { dockerInspect, dockerSummary, effectiveConfig } from './translate/container-shape';
+import { inspectImage } from '../../runtime/inspect-image';
+import { overlayEnv } from '../../runtime/spec/env';
 import { CONTAINER_FILTERS, parseDockerFilters } from './translate/filters';
 import { dockerContainerFilter } from './translate/container-filters';
 
@@ -65,10 +67,13 @@ export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeC
 
   docker.route('GET', '/containers/{id}/json', async ({ res, params, query }) => {
     const c = findContainer(rt, params.id!);
+    // The image (kept while a container uses it) gives the settings the container inherits.
+    const image = await inspectImage(rt, c.record.imageId).then((i) => i.Config, () => undefined);
     const view = dockerInspect(inspectContainer(rt, c.record.id), {
       cpuShares: c.config.resources.cpuShares ?? 0,
       stopTimeout: c.config.stopTimeout,
       stdinOnce: c.config.stdinOnce,
+      config: effectiveConfig(c.config, image, overlayEnv),
     });
     if (boolParam(query, 'size')) view.SizeRw = await rt.snapshotter.usage(c.record.id).then((u) => u.bytes).catch(() => 0);
     sendJson(res, 200, view);

@@ -5,7 +5,7 @@ import { ForgeError } from '../../../src/errors';
 import { parseBind, parseMount, translateCreateBody } from '../../../src/api/docker/translate/create-body';
 import { boolFilter, matchLabels, parseDockerFilters, CONTAINER_FILTERS } from '../../../src/api/docker/translate/filters';
 import { dockerEvent, matchesEventFilters } from '../../../src/api/docker/translate/event-shape';
-import { dockerInspect, dockerState } from '../../../src/api/docker/translate/container-shape';
+import { dockerInspect, dockerState, effectiveConfig } from '../../../src/api/docker/translate/container-shape';
 import { dockerContainerFilter } from '../../../src/api/docker/translate/container-filters';
 import { filterImages, pullReference } from '../../../src/api/docker/translate/image-filters';
 import { dockerImageHistory } from '../../../src/api/docker/translate/image-shape';
@@ -192,13 +192,24 @@ describe('docker shapes', () => {
     GraphDriver: { Name: 'overlay', Data: {} },
   };
   it('inspect has Docker\'s State, Platform, Driver, Mounts and empty Networks', () => {
-    const d = dockerInspect(inspect, { cpuShares: 0, stopTimeout: undefined, stdinOnce: false });
+    const d = dockerInspect(inspect, { cpuShares: 0, stopTimeout: undefined, stdinOnce: false, config: effectiveConfig({ env: [], labels: {} }, undefined, (a, b) => [...a, ...b]) });
     assert.deepEqual(dockerState(inspect.State), { ...inspect.State });
     assert.deepEqual(Object.keys(d.State as object), ['Status', 'Running', 'Paused', 'Restarting', 'OOMKilled', 'Dead', 'Pid', 'ExitCode', 'Error', 'StartedAt', 'FinishedAt']);
     assert.equal(d.Platform, 'linux');
     assert.equal(d.Driver, 'overlay');
     assert.deepEqual((d.NetworkSettings as { Networks: object }).Networks, {});
     assert.deepEqual(d.Mounts, [{ Type: 'bind', Source: '/s', Destination: '/d', Mode: 'ro', RW: false, Propagation: 'rprivate' }]);
+  });
+
+  it('effective config: image settings overlaid by the container\'s (Docker\'s rules)', () => {
+    const overlay = (base: string[], over: string[]) => [...base.filter((e) => !over.some((o) => o.split('=')[0] === e.split('=')[0])), ...over];
+    const image = { Env: ['PATH=/bin', 'A=1'], Cmd: ['sh'], Entrypoint: ['/init'], WorkingDir: '/app', User: 'app', Labels: { from: 'image', x: 'i' } };
+    const inherited = effectiveConfig({ env: ['A=2'], labels: { x: 'c' } }, image, overlay);
+    assert.deepEqual(inherited, { Env: ['PATH=/bin', 'A=2'], Cmd: ['sh'], Entrypoint: ['/init'], WorkingDir: '/app', User: 'app', Labels: { from: 'image', x: 'c' } });
+    const newEntrypoint = effectiveConfig({ env: [], labels: {}, entrypoint: ['/bin/echo'] }, image, overlay);
+    assert.deepEqual([newEntrypoint.Entrypoint, newEntrypoint.Cmd], [['/bin/echo'], null], 'a new entrypoint drops the image\'s Cmd');
+    const cleared = effectiveConfig({ env: [], labels: {}, entrypoint: [], cmd: ['true'], user: '0', workingDir: '/' }, image, overlay);
+    assert.deepEqual([cleared.Entrypoint, cleared.Cmd, cleared.User, cleared.WorkingDir], [null, ['true'], '0', '/']);
   });
 
   it('image history: newest first, layer sizes on the entries that made layers', () => {

@@ -36,7 +36,40 @@ function mountsOf(mounts: ContainerInspect['Mounts']): Array<Record<string, unkn
   }));
 }
 
-export function dockerInspect(c: ContainerInspect, extra: { cpuShares: number; stopTimeout: number | undefined; stdinOnce: boolean }): Record<string, unknown> {
+/** What Docker's container Config shows: the image's settings overlaid by the container's own. */
+export interface EffectiveConfig {
+  Env: string[];
+  Cmd: string[] | null;
+  Entrypoint: string[] | null;
+  WorkingDir: string;
+  User: string;
+  Labels: Record<string, string>;
+}
+
+/**
+ * Docker's rules: Env and Labels merge (the container's win); a Cmd or Entrypoint given at create
+ * replaces the image's, and a new Entrypoint drops the image's Cmd.
+ */
+export function effectiveConfig(
+  own: { env: string[]; cmd?: string[] | undefined; entrypoint?: string[] | undefined; workingDir?: string | undefined; user?: string | undefined; labels: Record<string, string> },
+  image: Record<string, unknown> | undefined,
+  overlay: (base: string[], overrides: string[]) => string[],
+): EffectiveConfig {
+  const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : null);
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const imageLabels = image?.Labels && typeof image.Labels === 'object' ? (image.Labels as Record<string, string>) : {};
+  const entrypoint = own.entrypoint ?? list(image?.Entrypoint);
+  return {
+    Env: overlay(list(image?.Env) ?? [], own.env),
+    Cmd: own.cmd ?? (own.entrypoint !== undefined ? null : list(image?.Cmd)),
+    Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
+    WorkingDir: own.workingDir ?? text(image?.WorkingDir),
+    User: own.user ?? text(image?.User),
+    Labels: { ...imageLabels, ...own.labels },
+  };
+}
+
+export function dockerInspect(c: ContainerInspect, extra: { cpuShares: number; stopTimeout: number | undefined; stdinOnce: boolean; config: EffectiveConfig }): Record<string, unknown> {
   const h = c.HostConfig;
   return {
     Id: c.Id,
@@ -90,21 +123,21 @@ export function dockerInspect(c: ContainerInspect, extra: { cpuShares: number; s
     Config: {
       Hostname: c.Config.Hostname,
       Domainname: '',
-      User: c.Config.User,
+      User: extra.config.User,
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
       Tty: c.Config.Tty,
       OpenStdin: c.Config.OpenStdin,
       StdinOnce: extra.stdinOnce,
-      Env: c.Config.Env,
-      Cmd: c.Config.Cmd.length ? c.Config.Cmd : null,
+      Env: extra.config.Env,
+      Cmd: extra.config.Cmd,
       Image: c.Config.Image,
       Volumes: null,
-      WorkingDir: c.Config.WorkingDir,
-      Entrypoint: c.Config.Entrypoint,
+      WorkingDir: extra.config.WorkingDir,
+      Entrypoint: extra.config.Entrypoint,
       OnBuild: null,
-      Labels: c.Config.Labels,
+      Labels: extra.config.Labels,
       StopSignal: c.Config.StopSignal,
       ...(extra.stopTimeout !== undefined ? { StopTimeout: extra.stopTimeout } : {}),
     },
