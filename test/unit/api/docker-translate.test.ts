@@ -227,6 +227,10 @@ describe('docker shapes', () => {
     const e = dockerEvent({ id: 1, timeNano: 1_700_000_000_123_000_000n, topic: '/tasks/exit', actor: 'abc', attributes: { name: 'web', exitCode: '3' } })!;
     assert.deepEqual([e.Type, e.Action, e.Actor.ID, e.Actor.Attributes.exitCode, e.time, e.scope], ['container', 'die', 'abc', '3', 1_700_000_000, 'local']);
     assert.equal(dockerEvent({ id: 2, timeNano: 1n, topic: '/registry/login', actor: 'x', attributes: {} }), undefined);
+    const id = 'f'.repeat(64);
+    const enriched = dockerEvent({ id: 3, timeNano: 1n, topic: '/tasks/exit', actor: id, attributes: { exitCode: '0', name: 'web' } }, () => ({ image: 'busybox', team: 'x', name: 'old' }))!;
+    assert.deepEqual(enriched.Actor.Attributes, { image: 'busybox', team: 'x', name: 'web', exitCode: '0' });
+    assert.equal(matchesEventFilters(enriched, { image: ['busybox'], label: ['team=x'] }), true);
     assert.equal(matchesEventFilters(e, { type: ['container'], container: ['web'] }), true);
     assert.equal(matchesEventFilters(e, { type: ['image'] }), false);
     assert.equal(matchesEventFilters(e, { event: ['start', 'die'], container: ['ab'] }), true);

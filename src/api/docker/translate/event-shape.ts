@@ -49,11 +49,11 @@ const ACTIONS: Record<string, [string, string]> = {
   '/volumes/destroy': ['volume', 'destroy'],
 };
 
-export function dockerEvent(e: EventRecord): DockerEvent | undefined {
+export function dockerEvent(e: EventRecord, containerAttributes: (id: string) => Record<string, string> = () => ({})): DockerEvent | undefined {
   const mapped = ACTIONS[e.topic];
   if (!mapped) return undefined;
   const [type, action] = mapped;
-  const attributes = { ...e.attributes };
+  const attributes = type === 'container' && /^[a-f0-9]{64}$/.test(e.actor) ? { ...containerAttributes(e.actor), ...e.attributes } : { ...e.attributes };
   const timeNano = Number(e.timeNano);
   return {
     Type: type,
