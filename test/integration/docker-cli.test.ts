@@ -336,6 +336,13 @@ describe('docker CLI against the ForgeOne socket', () => {
     assert.match(JSON.parse(badFilter.body).message, /invalid filter 'colour'/);
     const changes = await request(sock, 'GET', '/v1.50/containers/whatever/changes');
     assert.equal(changes.status, 501);
+    const badRef = await request(sock, 'POST', '/images/create?fromImage=bad%20name&tag=x');
+    assert.equal(badRef.status, 400, 'a bad reference is refused before the progress stream starts');
+    assert.match(JSON.parse(badRef.body).message, /invalid reference/);
+    const pushMissing = await docker(['push', `${env.registry.host}/not/local:1`]);
+    assert.equal(pushMissing.code, 1);
+    assert.match(pushMissing.stderr, /An image does not exist locally with the tag/);
+    assert.doesNotMatch(pushMissing.stderr, /forgeone/, 'hints naming the forgeone CLI are not shown to docker users');
     const noImage = await request(sock, 'POST', '/containers/create', { Image: 'no/such:image' });
     assert.equal(noImage.status, 404);
     assert.match(JSON.parse(noImage.body).message, /No such image: no\/such:image/);

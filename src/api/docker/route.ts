@@ -10,10 +10,14 @@ import { statusOf } from '../http-errors';
 import type { Handler, Router, UpgradeHandler } from '../router';
 import { API_VERSION, MIN_API_VERSION } from '../../runtime/system-info';
 
-/** Docker's error body: clients read `message` and nothing else. */
+/**
+ * Docker's error body: clients read `message` and nothing else, so a hint joins the message,
+ * unless it names a `forgeone` command (a Docker user is not typing those).
+ */
 export function dockerErrorBody(err: unknown): { status: number; body: { message: string } } {
   const e = toForgeError(err);
-  return { status: statusOf(e.code), body: { message: e.hint ? `${e.message} (${e.hint})` : e.message } };
+  const hint = e.hint && !/\bforgeone\b/.test(e.hint) ? e.hint : undefined;
+  return { status: statusOf(e.code), body: { message: hint ? `${e.message} (${hint})` : e.message } };
 }
 
 export function sendDockerError(res: ServerResponse, err: unknown): void {

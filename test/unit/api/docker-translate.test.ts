@@ -270,6 +270,7 @@ describe('docker params and versions', () => {
     assert.deepEqual(dockerErrorBody(new ForgeError('NotFound', 'No such container: x')), { status: 404, body: { message: 'No such container: x' } });
     assert.deepEqual(dockerErrorBody(new ForgeError('Conflict', 'in use', { hint: 'remove it' })), { status: 409, body: { message: 'in use (remove it)' } });
     assert.equal(dockerErrorBody(new ForgeError('NotImplemented', 'no')).status, 501);
+    assert.deepEqual(dockerErrorBody(new ForgeError('NotFound', 'No such image: x', { hint: 'pull it first: forgeone pull x' })).body, { message: 'No such image: x' });
     assert.equal(dockerErrorBody(new Error('boom')).status, 500);
   });
 });
