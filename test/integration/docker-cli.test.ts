@@ -224,6 +224,11 @@ describe('docker CLI against the ForgeOne socket', () => {
     assert.equal(startA.stdout, 'attached-start\n');
     assert.equal(await ok(['logs', '--since', '10m', 'sa']), 'attached-start\n');
     assert.equal((await ok(['ps', '-a', '--filter', 'exited=2', '--format', '{{.Names}}'])).trim(), 'sa');
+    await ok(['create', '--name', 'keepme', '--label', 'keep=1', ref, 'true']);
+    assert.match(await ok(['container', 'prune', '-f', '--filter', 'label=keep=1', '--filter', 'until=1h']), /Total reclaimed space/, 'keepme is too new for until=1h');
+    assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=keepme'])).trim().length, 12);
+    assert.match(await ok(['container', 'prune', '-f', '--filter', 'label=keep=1']), /Deleted Containers:/);
+    assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=keepme'])).trim(), '');
     assert.match(await ok(['container', 'prune', '-f']), /Deleted Containers:/);
 
     await ok(['run', '-d', '--name', 'ttyexec', ref, 'sleep', '300']);

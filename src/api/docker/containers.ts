@@ -25,6 +25,7 @@ import { inspectImage } from '../../runtime/inspect-image';
 import { overlayEnv } from '../../runtime/spec/env';
 import { CONTAINER_FILTERS, parseDockerFilters } from './translate/filters';
 import { dockerContainerFilter } from './translate/container-filters';
+import { untilTime } from './translate/params';
 
 function seconds(query: URLSearchParams, name: string): number | undefined {
   const v = query.get(name);
@@ -161,8 +162,9 @@ export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeC
 
   docker.route('POST', '/containers/prune', async ({ res, query }) => {
     const filters = parseDockerFilters(query.get('filters'), ['until', 'label']);
-    if (Object.values(filters).some((v) => v.length)) throw new ForgeError('InvalidArgument', 'container prune filters (until, label) are not supported yet');
-    sendJson(res, 200, await pruneContainers(rt));
+    const until = filters.until?.length ? untilTime(filters.until[filters.until.length - 1]!, Date.now()) : undefined;
+    const result = await pruneContainers(rt, { ...(until !== undefined ? { createdBefore: until } : {}), ...(filters.label?.length ? { labels: filters.label } : {}) });
+    sendJson(res, 200, { ContainersDeleted: result.ContainersDeleted.length ? result.ContainersDeleted : null, SpaceReclaimed: result.SpaceReclaimed });
   });
 
   docker.route('GET', '/containers/{id}/stats', statsHandler(rt));

@@ -9,7 +9,7 @@ import { dockerInspect, dockerState, effectiveConfig } from '../../../src/api/do
 import { dockerContainerFilter } from '../../../src/api/docker/translate/container-filters';
 import { filterImages, pullReference } from '../../../src/api/docker/translate/image-filters';
 import { dockerImageHistory } from '../../../src/api/docker/translate/image-shape';
-import { dockerTimestamp, unixTime, unixTimeNano } from '../../../src/api/docker/translate/params';
+import { dockerTimestamp, unixTime, unixTimeNano, untilTime } from '../../../src/api/docker/translate/params';
 import { isZero } from '../../../src/api/docker/translate/zero';
 import { checkApiVersion, compareVersions, dockerErrorBody, supportsVersion } from '../../../src/api/docker/route';
 import { translateExecBody } from '../../../src/api/docker/exec';
@@ -247,6 +247,10 @@ describe('docker params and versions', () => {
     assert.equal(unixTimeNano('1700000000.000000001', 'until'), 1_700_000_000_000_000_001n);
     assert.equal(unixTimeNano('12', 'until'), 12_000_000_000n);
     assert.equal(dockerTimestamp('2026-11-27T20:52:25.335234479+00:00'), '2026-11-27T20:52:25.335234479Z');
+    assert.equal(untilTime('1h30m', 10_000_000), 10_000_000 - 5_400_000);
+    assert.equal(untilTime('90s', 100_000), 10_000);
+    assert.equal(untilTime('1700000000', 0), 1_700_000_000_000);
+    assert.match(code(() => untilTime('soon', 0)), /until must be unix seconds/);
   });
 
   it('zero values', () => {

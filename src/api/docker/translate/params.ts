@@ -32,3 +32,18 @@ export function dimension(query: URLSearchParams, name: string): number {
 export function dockerTimestamp(ts: string): string {
   return ts.replace(/\+00:00$/, 'Z');
 }
+
+/**
+ * A prune `until` filter: unix seconds, an RFC 3339 time, or a Go duration before now (`24h`,
+ * `1h30m`, `90s`), as `docker container prune --filter until=…` sends it. Milliseconds.
+ */
+export function untilTime(value: string, nowMs: number): number {
+  const duration = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(value);
+  if (duration && value !== '') {
+    const [, h = '0', m = '0', sec = '0'] = duration;
+    return nowMs - (Number(h) * 3600 + Number(m) * 60 + Number(sec)) * 1000;
+  }
+  const t = unixTime(value, 'until');
+  if (!t) throw new ForgeError('InvalidArgument', `invalid until filter "${value}"`);
+  return t.getTime();
+}
