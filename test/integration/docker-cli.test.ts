@@ -176,7 +176,7 @@ describe('docker CLI against the ForgeOne socket', () => {
     assert.match(search.stderr, /not supported/);
   });
 
-  it('cp copies files both ways', async () => {
+  it('cp copies files both ways; export tars the filesystem', async () => {
     await ok(['run', '-d', '--name', 'cpbox', ref, 'sleep', '300']);
     writeFileSync(path.join(hostDir, 'in.txt'), 'from the host\n');
     await ok(['cp', path.join(hostDir, 'in.txt'), 'cpbox:/tmp/in.txt']);
@@ -187,6 +187,10 @@ describe('docker CLI against the ForgeOne socket', () => {
     const absent = await docker(['cp', 'cpbox:/no/such/file', hostDir]);
     assert.notEqual(absent.code, 0);
     assert.match(absent.stderr, /no such file|not found|Could not find|No such container:path/i);
+    const exported = await runDocker(env.daemon, ['$DOCKER', 'export', 'cpbox', '|', 'tar', '-t'], { shell: true });
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /^\.\/bin\/busybox$/m);
+    assert.match(exported.stdout, /^\.\/out\/sub\/f$/m);
     await ok(['rm', '-f', 'cpbox']);
   });
 

@@ -1,5 +1,6 @@
 /** Docker container routes (non-streaming): create, list, inspect, lifecycle verbs, wait, top, prune, stats. */
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
 import { createContainer } from '../../runtime/containers/create';
@@ -16,6 +17,7 @@ import { findContainer } from '../../runtime/containers/find-container';
 import { waitContainer, type WaitCondition } from '../../runtime/containers/wait';
 import { top } from '../../runtime/containers/top';
 import { pruneContainers } from '../../runtime/containers/prune';
+import { readArchive } from '../../runtime/containers/archive';
 import { statsHandler } from '../routes/metrics';
 import { boolParam, readJson, sendJson, sendNoContent } from '../respond';
 import { notImplemented, type DockerRoutes } from './route';
@@ -170,7 +172,15 @@ export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeC
   docker.route('GET', '/containers/{id}/stats', statsHandler(rt));
 
   docker.route('GET', '/containers/{id}/changes', notImplemented('container changes (docker diff)'));
-  docker.route('GET', '/containers/{id}/export', notImplemented('container export', 'use docker cp CONTAINER:/ - instead'));
+  // export: the container's filesystem as one tar, the same archive `cp CONTAINER:/ -` reads.
+  docker.route('GET', '/containers/{id}/export', async ({ res, params }) => {
+    const { stream } = await readArchive(rt, params.id!, '/');
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    await pipeline(stream, res).catch((err: unknown) => {
+      rt.logger.warn('export failed after the response started', { id: params.id, error: (err as Error).message });
+      res.destroy();
+    });
+  });
   docker.route('POST', '/containers/{id}/update', notImplemented('updating a container\'s resources'));
   docker.route('POST', '/commit', notImplemented('commit'));
 }
