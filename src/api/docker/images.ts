@@ -17,7 +17,7 @@ import { loadImages } from '../../runtime/load-images';
 import { parseRegistryAuthHeader } from '../../runtime/registry-auth';
 import { boolParam, sendJson } from '../respond';
 import { dockerProgress } from './progress';
-import { notImplemented, type DockerRoutes } from './route';
+import { notImplemented, supportsVersion, type DockerRoutes } from './route';
 import { dockerImageHistory, dockerImageInspect, dockerImageSummary } from './translate/image-shape';
 import { IMAGE_FILTERS, parseDockerFilters } from './translate/filters';
 import { filterImages, pullReference } from './translate/image-filters';
@@ -35,15 +35,17 @@ export function registerDockerImageRoutes(docker: DockerRoutes, rt: RuntimeConte
     await dockerProgress(res, (emit) => pull(rt, reference, { auth, onProgress: emit, signal: abort.signal, ...(platform ? { platform } : {}) }));
   });
 
-  docker.route('GET', '/images/json', async ({ res, query }) => {
+  docker.route('GET', '/images/json', async ({ res, query, apiVersion }) => {
     const filters = parseDockerFilters(query.get('filters'), IMAGE_FILTERS);
     const withLabels = await Promise.all(
       listImages(rt).map(async (i) => ({ summary: i, labels: ((await inspectImage(rt, i.Id)).Config.Labels ?? {}) as Record<string, string> })),
     );
-    sendJson(res, 200, filterImages(withLabels, filters).map((i) => dockerImageSummary(i.summary, i.labels)));
+    sendJson(res, 200, filterImages(withLabels, filters).map((i) => dockerImageSummary(i.summary, i.labels, !supportsVersion(apiVersion, '1.44'))));
   });
 
-  docker.route('GET', '/images/{name*}/json', async ({ res, params }) => sendJson(res, 200, dockerImageInspect(await inspectImage(rt, params.name!))));
+  docker.route('GET', '/images/{name*}/json', async ({ res, params, apiVersion }) =>
+    sendJson(res, 200, dockerImageInspect(await inspectImage(rt, params.name!), !supportsVersion(apiVersion, '1.44'))),
+  );
   docker.route('GET', '/images/{name*}/history', async ({ res, params }) => sendJson(res, 200, dockerImageHistory(await inspectImage(rt, params.name!))));
 
   docker.route('POST', '/images/{name*}/tag', async ({ res, params, query }) => {

@@ -8,7 +8,7 @@ import { dockerEvent, matchesEventFilters } from '../../../src/api/docker/transl
 import { dockerInspect, dockerState, effectiveConfig } from '../../../src/api/docker/translate/container-shape';
 import { dockerContainerFilter } from '../../../src/api/docker/translate/container-filters';
 import { filterImages, pullReference } from '../../../src/api/docker/translate/image-filters';
-import { dockerImageHistory } from '../../../src/api/docker/translate/image-shape';
+import { dockerImageHistory, dockerImageSummary } from '../../../src/api/docker/translate/image-shape';
 import { dockerTimestamp, unixTime, unixTimeNano, untilTime } from '../../../src/api/docker/translate/params';
 import { isZero } from '../../../src/api/docker/translate/zero';
 import { checkApiVersion, compareVersions, dockerErrorBody, supportsVersion } from '../../../src/api/docker/route';
@@ -210,6 +210,13 @@ describe('docker shapes', () => {
     assert.deepEqual([newEntrypoint.Entrypoint, newEntrypoint.Cmd], [['/bin/echo'], null], 'a new entrypoint drops the image\'s Cmd');
     const cleared = effectiveConfig({ env: [], labels: {}, entrypoint: [], cmd: ['true'], user: '0', workingDir: '/' }, image, overlay);
     assert.deepEqual([cleared.Entrypoint, cleared.Cmd, cleared.User, cleared.WorkingDir], [null, ['true'], '0', '/']);
+  });
+
+  it('image summary: VirtualSize only for clients before API 1.44', () => {
+    const s: ImageSummary = { Id: 'sha256:i', Digest: 'sha256:m', RepoTags: ['a:1'], RepoDigests: [], Created: 1, Size: 5, Platform: 'linux/amd64', Containers: 0 };
+    assert.equal(dockerImageSummary(s, {}, true).VirtualSize, 5);
+    assert.equal('VirtualSize' in dockerImageSummary(s), false);
+    assert.equal(dockerImageSummary(s).SharedSize, -1);
   });
 
   it('image history: newest first, layer sizes on the entries that made layers', () => {

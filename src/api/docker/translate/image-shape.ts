@@ -1,7 +1,8 @@
 /** ForgeOne's image views → Docker's image summary, inspect and history shapes. Pure. */
 import type { ImageInspect, ImageSummary } from '../../../config/api-types';
 
-export function dockerImageSummary(i: ImageSummary, labels: Record<string, string> = {}): Record<string, unknown> {
+/** `legacy`: API before 1.44, whose clients still read VirtualSize (since removed). */
+export function dockerImageSummary(i: ImageSummary, labels: Record<string, string> = {}, legacy = false): Record<string, unknown> {
   return {
     Id: i.Id,
     ParentId: '',
@@ -10,13 +11,13 @@ export function dockerImageSummary(i: ImageSummary, labels: Record<string, strin
     Created: i.Created,
     Size: i.Size,
     SharedSize: -1,
-    VirtualSize: i.Size,
+    ...(legacy ? { VirtualSize: i.Size } : {}),
     Labels: labels,
     Containers: i.Containers,
   };
 }
 
-export function dockerImageInspect(i: ImageInspect): Record<string, unknown> {
+export function dockerImageInspect(i: ImageInspect, legacy = false): Record<string, unknown> {
   return {
     Id: i.Id,
     RepoTags: i.RepoTags,
@@ -31,7 +32,7 @@ export function dockerImageInspect(i: ImageInspect): Record<string, unknown> {
     ...(i.Variant ? { Variant: i.Variant } : {}),
     Os: i.Os,
     Size: i.Size,
-    VirtualSize: i.Size,
+    ...(legacy ? { VirtualSize: i.Size } : {}),
     GraphDriver: { Name: 'overlay', Data: null },
     RootFS: i.RootFS,
     Metadata: i.Metadata,
