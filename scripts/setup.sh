@@ -80,12 +80,33 @@ install_node_modules() {
   printf '%s\n' "$stamp" >"$stamp_file"
 }
 
+# The docker CLI, for the Docker API compatibility tests and for users who drive ForgeOne with it
+# (DOCKER_HOST=unix:///run/forgeone/forgeone.sock). Only the client binary is taken from Debian's
+# docker.io package: dockerd and containerd are never installed or started.
+install_docker_cli() {
+  if command -v docker >/dev/null; then
+    log "docker CLI: present ($(docker --version 2>/dev/null || echo unknown version))"
+    return
+  fi
+  log "docker CLI: extracting the client from Debian's docker.io package"
+  local tmp rc=0
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  {
+    (cd "$tmp" && apt-get download -qq docker.io 2>/dev/null) ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -qq && (cd "$tmp" && apt-get download -qq docker.io); }
+  } && dpkg-deb -x "$tmp"/docker.io_*.deb "$tmp/root" && install -m 0755 "$tmp/root/usr/bin/docker" /usr/local/bin/docker || rc=$?
+  rm -rf "$tmp"
+  [[ $rc -eq 0 ]] || die "could not extract the docker CLI from Debian's docker.io package (exit $rc)"
+}
+
 build() {
   log "build: tsc"
   npm run --silent build
 }
 
 install_packages
+install_docker_cli
 check_node
 install_node_modules
 if [[ ${FORGEONE_SKIP_BUILD:-0} != 1 ]]; then build; fi

@@ -18,9 +18,11 @@ import { registerVolumeRoutes } from './routes/volumes';
 import { registerImageRoutes } from './routes/images';
 import { registerSystemRoutes } from './routes/system';
 import { registerMetricsRoutes } from './routes/metrics';
+import { registerDockerRoutes } from './docker/routes';
 
 export function createRouter(rt: RuntimeContext): Router {
   const router = new Router();
+  registerDockerRoutes(router, rt);
   registerSystemRoutes(router, rt);
   registerImageRoutes(router, rt);
   registerContainerRoutes(router, rt);

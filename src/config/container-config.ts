@@ -47,6 +47,8 @@ export const ContainerConfigSchema = z
         /** CPUs, fractional. */
         cpus: z.number().positive().max(1024).optional(),
         pidsLimit: z.number().int().min(-1).optional(),
+        /** Relative CPU weight under contention (Docker's CpuShares; 1024 is the kernel's default). */
+        cpuShares: z.number().int().min(2).max(262144).optional(),
       })
       .default({}),
     capAdd: z.array(z.string()).default([]),

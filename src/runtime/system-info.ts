@@ -5,8 +5,8 @@ import type { SystemInfo, VersionInfo } from '../config/api-types';
 import type { RuntimeContext } from './context';
 
 /** The Docker Engine API versions the compatibility layer speaks. */
-export const API_VERSION = '1.47';
-export const MIN_API_VERSION = '1.40';
+export const API_VERSION = '1.50';
+export const MIN_API_VERSION = '1.24';
 
 export function version(rt: RuntimeContext): VersionInfo {
   return {

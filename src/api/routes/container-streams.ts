@@ -12,7 +12,7 @@ import { createExec, inspectExec, resizeExec, startExec } from '../../runtime/co
 import { findContainer } from '../../runtime/containers/find-container';
 import { readArchive, statPath, writeArchive } from '../../runtime/containers/archive';
 import { pipeline } from 'node:stream/promises';
-import type { Router } from '../router';
+import type { Handler, Router, UpgradeHandler } from '../router';
 import { boolParam, readJson, sendJson } from '../respond';
 import { acceptUpgrade } from '../hijack';
 import { MULTIPLEXED_CONTENT_TYPE, RAW_CONTENT_TYPE, STDERR, STDOUT, encodeFrame, muxWriter } from '../stdcopy';
@@ -46,7 +46,7 @@ function stdinOf(socket: Duplex, head: Buffer): PassThrough {
 }
 
 /** Reads a JSON body that arrived with an upgrade request (exec start sends one). */
-async function upgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Record<string, unknown>; rest: Buffer }> {
+export async function upgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Record<string, unknown>; rest: Buffer }> {
   const length = Number(req.headers['content-length'] ?? 0);
   let data = head;
   while (data.length < length) {
@@ -68,6 +68,28 @@ async function upgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): 
     }
   }
   return { body, rest: data.subarray(length) };
+}
+
+/** Exec start over a hijacked connection; shared with the Docker-compatible route. */
+export function execStartUpgrade(rt: RuntimeContext): UpgradeHandler {
+  return async ({ req, socket, head, params }) => {
+    const { body, rest } = await upgradeBody(req, socket, head);
+    const exec = rt.execSessions.get(params.id!);
+    const tty = exec.config.Tty || body.Tty === true;
+    const out = outputs(socket, tty, exec.config.AttachStdout, exec.config.AttachStderr);
+    acceptUpgrade(socket, tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE);
+    socket.resume();
+    try {
+      const started = await startExec(rt, params.id!, { ...out, ...(exec.config.AttachStdin ? { stdin: stdinOf(socket, rest) } : {}) });
+      await started.exitCode.catch(() => undefined);
+    } catch (err) {
+      // The 101 is sent: the reason goes to the client's stderr, as Docker does ("OCI runtime exec failed").
+      const text = Buffer.from(`${(err as Error).message}\n`);
+      socket.write(tty ? text : encodeFrame(STDERR, text));
+    } finally {
+      socket.end();
+    }
+  };
 }
 
 export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext): void {
@@ -125,24 +147,7 @@ export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext
     sendJson(res, 201, createExec(rt, params.id!, await readJson(req)));
   });
 
-  router.upgrade('POST', '/exec/{id}/start', async ({ req, socket, head, params }) => {
-    const { body, rest } = await upgradeBody(req, socket, head);
-    const exec = rt.execSessions.get(params.id!);
-    const tty = exec.config.Tty || body.Tty === true;
-    const out = outputs(socket, tty, exec.config.AttachStdout, exec.config.AttachStderr);
-    acceptUpgrade(socket, tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE);
-    socket.resume();
-    try {
-      const started = await startExec(rt, params.id!, { ...out, ...(exec.config.AttachStdin ? { stdin: stdinOf(socket, rest) } : {}) });
-      await started.exitCode.catch(() => undefined);
-    } catch (err) {
-      // The 101 is sent: the reason goes to the client's stderr, as Docker does ("OCI runtime exec failed").
-      const text = Buffer.from(`${(err as Error).message}\n`);
-      socket.write(tty ? text : encodeFrame(STDERR, text));
-    } finally {
-      socket.end();
-    }
-  });
+  router.upgrade('POST', '/exec/{id}/start', execStartUpgrade(rt));
 
   // Without an upgrade (exec -d), the exec runs detached: no streams, answer at once.
   router.native('POST', '/exec/{id}/start', async ({ req, res, params }) => {
@@ -162,28 +167,38 @@ export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext
   });
 }
 
-export function registerArchiveRoutes(router: Router, rt: RuntimeContext): void {
+/** The archive handlers `cp` uses (HEAD stat, GET read, PUT write); shared with the Docker-compatible routes. */
+export function archiveHandlers(rt: RuntimeContext): { stat: Handler; read: Handler; write: Handler } {
   const header = (stat: unknown) => Buffer.from(JSON.stringify(stat)).toString('base64');
   const pathParam = (query: URLSearchParams) => {
     const p = query.get('path');
     if (!p) throw new ForgeError('InvalidArgument', 'query parameter "path" is required');
     return p;
   };
-  router.native('HEAD', '/containers/{id}/archive', async ({ res, params, query }) => {
-    const stat = await statPath(rt, params.id!, pathParam(query));
-    res.writeHead(200, { 'X-Docker-Container-Path-Stat': header(stat) });
-    res.end();
-  });
-  router.native('GET', '/containers/{id}/archive', async ({ res, params, query }) => {
-    const { stat, stream } = await readArchive(rt, params.id!, pathParam(query));
-    res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': header(stat) });
-    await pipeline(stream, res).catch((err: unknown) => {
-      rt.logger.warn('archive read failed', { id: params.id, error: (err as Error).message });
-      res.destroy();
-    });
-  });
-  router.native('PUT', '/containers/{id}/archive', async ({ req, res, params, query }) => {
-    await writeArchive(rt, params.id!, pathParam(query), req);
-    sendJson(res, 200, {});
-  });
+  return {
+    stat: async ({ res, params, query }) => {
+      const stat = await statPath(rt, params.id!, pathParam(query));
+      res.writeHead(200, { 'X-Docker-Container-Path-Stat': header(stat) });
+      res.end();
+    },
+    read: async ({ res, params, query }) => {
+      const { stat, stream } = await readArchive(rt, params.id!, pathParam(query));
+      res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': header(stat) });
+      await pipeline(stream, res).catch((err: unknown) => {
+        rt.logger.warn('archive read failed', { id: params.id, error: (err as Error).message });
+        res.destroy();
+      });
+    },
+    write: async ({ req, res, params, query }) => {
+      await writeArchive(rt, params.id!, pathParam(query), req);
+      sendJson(res, 200, {});
+    },
+  };
+}
+
+export function registerArchiveRoutes(router: Router, rt: RuntimeContext): void {
+  const archive = archiveHandlers(rt);
+  router.native('HEAD', '/containers/{id}/archive', archive.stat);
+  router.native('GET', '/containers/{id}/archive', archive.read);
+  router.native('PUT', '/containers/{id}/archive', archive.write);
 }

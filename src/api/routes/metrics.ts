@@ -22,12 +22,9 @@ export function metricsHandler(rt: RuntimeContext): Handler {
   return async ({ req, res }) => sendExposition(res, await scrapeMetrics(rt, req.headers.accept), req.method === 'HEAD');
 }
 
-export function registerMetricsRoutes(router: Router, rt: RuntimeContext): void {
-  router.add('GET', '/metrics', metricsHandler(rt));
-  router.native('GET', '/containers/{id}/metrics', async ({ req, res, params }) =>
-    sendExposition(res, await scrapeContainerMetrics(rt, params.id!, req.headers.accept), req.method === 'HEAD'),
-  );
-  router.native('GET', '/containers/{id}/stats', async ({ res, params, query }) => {
+/** Docker-shaped stats, streamed unless `stream=0`; shared with the Docker-compatible route. */
+export function statsHandler(rt: RuntimeContext): Handler {
+  return async ({ res, params, query }) => {
     // Docker streams unless told not to.
     const stream = query.get('stream') === null ? true : boolParam(query, 'stream');
     const abort = new AbortController();
@@ -42,5 +39,13 @@ export function registerMetricsRoutes(router: Router, rt: RuntimeContext): void 
     res.writeHead(200, { 'Content-Type': 'application/json' });
     for (let next = first; !next.done && !res.destroyed; next = await docs.next()) res.write(JSON.stringify(next.value) + '\n');
     res.end();
-  });
+  };
+}
+
+export function registerMetricsRoutes(router: Router, rt: RuntimeContext): void {
+  router.add('GET', '/metrics', metricsHandler(rt));
+  router.native('GET', '/containers/{id}/metrics', async ({ req, res, params }) =>
+    sendExposition(res, await scrapeContainerMetrics(rt, params.id!, req.headers.accept), req.method === 'HEAD'),
+  );
+  router.native('GET', '/containers/{id}/stats', statsHandler(rt));
 }

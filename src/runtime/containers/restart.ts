@@ -4,7 +4,7 @@ import { findContainer } from './find-container';
 import { stop } from './stop';
 import { start } from './start';
 
-export async function restart(rt: RuntimeContext, input: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
+export async function restart(rt: RuntimeContext, input: string, options: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
   const { record } = findContainer(rt, input);
   await stop(rt, record.id, options);
   await start(rt, record.id);

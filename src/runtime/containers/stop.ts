@@ -9,7 +9,7 @@ import { normaliseSignal } from './signals';
 
 export const DEFAULT_STOP_TIMEOUT_S = 10;
 
-export async function stop(rt: RuntimeContext, input: string, options: { timeoutSeconds?: number } = {}): Promise<{ noop: boolean }> {
+export async function stop(rt: RuntimeContext, input: string, options: { timeoutSeconds?: number; /** Instead of the container's stop signal (Docker's `stop --signal`). */ signal?: string } = {}): Promise<{ noop: boolean }> {
   const { record } = findContainer(rt, input);
   let exited: Promise<unknown> | undefined;
   let noop = false;
@@ -33,7 +33,7 @@ export async function stop(rt: RuntimeContext, input: string, options: { timeout
     exited = rt.monitor.nextExit(c.record.id);
     rt.monitor.watch(c.record.id, c.record.engine);
     if (c.state.status === 'paused') await engine.resume(c.record.id).catch(() => undefined);
-    await engine.kill(c.record.id, normaliseSignal(c.config.stopSignal ?? 'SIGTERM')).catch(() => undefined);
+    await engine.kill(c.record.id, normaliseSignal(options.signal ?? c.config.stopSignal ?? 'SIGTERM')).catch(() => undefined);
   });
   // The wait happens outside the lock: recording the exit needs it.
   if (exited) {

@@ -33,6 +33,7 @@ export function buildResources(res: ContainerConfig['resources'] = {}): Resource
     }
     out.cpu = { quota, period: CPU_PERIOD_US };
   }
+  if (res.cpuShares !== undefined) out.cpu = { ...out.cpu, shares: res.cpuShares };
   const pids = res.pidsLimit ?? DEFAULT_PIDS_LIMIT;
   if (pids > 0) out.pids = { limit: pids };
   return out;

@@ -28,8 +28,11 @@ async function tarOf(entries: TarEntry[]): Promise<Buffer> {
   const pack = tar.pack();
   for (const e of entries) {
     const type = e.type ?? 'file';
-    if (type === 'file') pack.entry({ name: e.name }, Buffer.from(e.data ?? ''));
-    else pack.entry({ name: e.name, type, linkname: e.linkname, devmajor: 1, devminor: 3 });
+    // A fixed mtime: tar-stream's default is now, and two equal layers built across a second
+    // boundary would differ (the "shared base layer written once" case then flaked).
+    const mtime = new Date(0);
+    if (type === 'file') pack.entry({ name: e.name, mtime }, Buffer.from(e.data ?? ''));
+    else pack.entry({ name: e.name, type, linkname: e.linkname, devmajor: 1, devminor: 3, mtime });
   }
   pack.finalize();
   const chunks: Buffer[] = [];

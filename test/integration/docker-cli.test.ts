@@ -1,0 +1,359 @@
+/**
+ * The real `docker` CLI (28.x here; Debian's 20.10 with FORGEONE_TEST_DOCKER) against ForgeOne's
+ * socket: every common command, checked for its real output and exit code, and bad input
+ * refused with Docker's error JSON and status.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
+import { mountsUnder, processesMentioning } from '../fixtures/host-state';
+import { DOCKER_BIN, dockerEnv, runDocker } from '../fixtures/docker-cli';
+import { startRegistry } from '../fixtures/registry';
+
+/** One raw request on the daemon's socket: status, headers and body. */
+function request(socketPath: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method, path: urlPath, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe('docker CLI against the ForgeOne socket', () => {
+  let env: BusyboxDaemon;
+  let ref: string;
+  const hostDir = mkdtempSync(path.join(tmpdir(), 'forgeone-docker-cp-'));
+  const docker = (args: string[], input?: string) => runDocker(env.daemon, args, input === undefined ? {} : { input });
+  const ok = async (args: string[]) => {
+    const r = await docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+
+  before(async () => {
+    env = await startBusyboxDaemon();
+    ref = env.ref;
+  });
+  after(async () => {
+    const root = env.daemon.root;
+    await env.teardown();
+    rmSync(hostDir, { recursive: true, force: true });
+    assert.deepEqual(mountsUnder(root), [], 'no mounts left under the data root');
+    assert.deepEqual(processesMentioning(root), [], 'no conmon or container process left');
+  });
+
+  it('docker version shows the server and its API version', async () => {
+    const out = await ok(['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}}']);
+    assert.match(out.trim(), /^\d+\.\d+\.\d+ 1\.50 1\.24 linux$/);
+    const full = await ok(['version']);
+    assert.match(full, /Server: ForgeOne/);
+  });
+
+  it('run --rm prints the output and returns the exit code; stdout and stderr stay apart', async () => {
+    const r = await docker(['run', '--rm', ref, 'echo', 'hi']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'hi\n');
+    const failed = await docker(['run', '--rm', ref, 'sh', '-c', 'echo out; echo err >&2; exit 7']);
+    assert.equal(failed.code, 7);
+    assert.equal(failed.stdout, 'out\n');
+    assert.equal(failed.stderr, 'err\n');
+    assert.equal((await ok(['ps', '-a', '-q'])).trim(), '', '--rm removed both containers');
+    const piped = await docker(['run', '-i', '--rm', ref, 'tr', 'a-z', 'A-Z'], 'piped input\n');
+    assert.equal(piped.stdout, 'PIPED INPUT\n');
+  });
+
+  it('run -d, ps -a, logs -f, exec, inspect, stop, rm -f', async () => {
+    const id = (await ok(['run', '-d', '--name', 'svc', '--label', 'team=forge', ref, 'sh', '-c', 'echo started; trap "echo bye; exit 3" TERM; while true; do sleep 0.1; done'])).trim();
+    assert.match(id, /^[a-f0-9]{64}$/);
+    const ps = await ok(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Label "team"}}']);
+    assert.match(ps, new RegExp(`^${id} svc running forge$`, 'm'));
+    assert.equal((await ok(['ps', '-q', '--filter', 'label=team=forge', '--filter', 'status=running'])).trim(), id.slice(0, 12));
+    assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=no-such'])).trim(), '');
+    for (let i = 0; i < 30 && !(await ok(['logs', 'svc'])).includes('started'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await ok(['logs', 'svc']), 'started\n');
+    const stamped = await ok(['logs', '-t', 'svc']);
+    assert.match(stamped, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z started\n$/);
+
+    const exec = await docker(['exec', 'svc', 'sh', '-c', 'echo in-exec; echo exec-err >&2; exit 3']);
+    assert.equal(exec.code, 3);
+    assert.equal(exec.stdout, 'in-exec\n');
+    assert.equal(exec.stderr, 'exec-err\n');
+    assert.equal((await ok(['exec', '-e', 'X=1', '-w', '/tmp', 'svc', 'sh', '-c', 'echo $X $(pwd)'])).trim(), '1 /tmp');
+    assert.equal((await docker(['exec', '-i', 'svc', 'cat'], 'through stdin\n')).stdout, 'through stdin\n');
+    await ok(['exec', '-d', 'svc', 'touch', '/tmp/detached']);
+    assert.equal((await docker(['exec', 'svc', 'test', '-e', '/tmp/detached'])).code, 0);
+    const missing = await docker(['exec', 'svc', 'no-such-command']);
+    assert.notEqual(missing.code, 0);
+
+    // logs -f follows until the container stops (stop's SIGTERM runs the trap: "bye", exit 3).
+    const follow = runDocker(env.daemon, ['logs', '-f', 'svc'], { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await ok(['stop', '-t', '5', 'svc']);
+    const followed = await follow;
+    assert.equal(followed.code, 0, followed.stderr);
+    assert.equal(followed.stdout, 'started\nbye\n');
+    assert.equal((await ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.Name}} {{.Config.Labels.team}}', 'svc'])).trim(), 'exited 3 /svc forge');
+    const inspect = JSON.parse(await ok(['inspect', 'svc'])) as Array<Record<string, unknown>>;
+    assert.equal(inspect[0]!.Id, id);
+    assert.deepEqual((inspect[0]!.NetworkSettings as { Networks: unknown }).Networks, {});
+    assert.equal(inspect[0]!.Platform, 'linux');
+    const config = inspect[0]!.Config as { Env: string[]; Cmd: string[]; Labels: Record<string, string> };
+    assert.ok(config.Env.some((e) => e.startsWith('PATH=')), 'Config.Env includes the image\'s PATH');
+    assert.equal(config.Cmd[0], 'sh');
+    assert.equal(config.Labels.team, 'forge');
+    await ok(['rm', '-f', 'svc']);
+    const gone = await docker(['inspect', 'svc']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /No such object: svc|No such container: svc/i);
+  });
+
+  it('pause, unpause, top, rename, restart, kill, wait', async () => {
+    await ok(['run', '-d', '--name', 'life', ref, 'sleep', '300']);
+    assert.match(await ok(['top', 'life']), /sleep 300/);
+    await ok(['pause', 'life']);
+    assert.equal((await ok(['inspect', '-f', '{{.State.Paused}} {{.State.Status}}', 'life'])).trim(), 'true paused');
+    await ok(['unpause', 'life']);
+    await ok(['rename', 'life', 'life2']);
+    await ok(['restart', '-t', '0', 'life2']);
+    assert.equal((await ok(['inspect', '-f', '{{.State.Running}}', 'life2'])).trim(), 'true');
+    const wait = runDocker(env.daemon, ['wait', 'life2']);
+    await ok(['kill', '-s', 'KILL', 'life2']);
+    const waited = await wait;
+    assert.equal(waited.stdout.trim(), '137');
+    const notRunning = await docker(['kill', 'life2']);
+    assert.notEqual(notRunning.code, 0);
+    assert.match(notRunning.stderr, /not running|cannot kill/i);
+    await ok(['rm', 'life2']);
+  });
+
+  it('create applies resources, limits, capabilities, read-only rootfs, tmpfs and volumes', async () => {
+    const out = await ok([
+      'run', '--rm', '--memory', '64m', '--cpus', '0.5', '--cpu-shares', '512', '--pids-limit', '50', '--cap-drop', 'ALL', '--cap-add', 'NET_BIND_SERVICE',
+      '--read-only', '--tmpfs', '/scratch:size=1m', '-v', 'dockervol:/data', '--init', '-u', '65534', ref, 'sh', '-c',
+      'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/pids/pids.max; grep CapBnd /proc/self/status; touch /x 2>/dev/null || echo ro; touch /scratch/y && echo tmpfs-ok; id -u; cat /proc/1/cmdline | tr "\\0" " "',
+    ]);
+    const lines = out.trim().split('\n');
+    assert.deepEqual(lines.slice(0, 8), ['67108864', '50000', '512', '50', 'CapBnd:\t0000000000000400', 'ro', 'tmpfs-ok', '65534']);
+    assert.match(lines[8]!, /catatonit|init/);
+    assert.match(await ok(['volume', 'ls', '-q']), /^dockervol$/m);
+    await ok(['volume', 'rm', 'dockervol']);
+  });
+
+  it('images, tag, rmi, save | load, pull and push with progress', async () => {
+    const images = await ok(['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']);
+    assert.match(images, new RegExp(`^${ref.replace(/[.]/g, '\\.')} [a-f0-9]{12}$`, 'm'));
+    const copy = `${env.registry.host}/docker/copy:v1`;
+    await ok(['tag', ref, copy]);
+    assert.match(await ok(['images', '--filter', `reference=${env.registry.host}/docker/*`, '--format', '{{.Repository}}:{{.Tag}}']), /docker\/copy:v1/);
+    const pushed = await ok(['push', copy]);
+    assert.match(pushed, /v1: digest: sha256:[a-f0-9]{64} size: \d+/);
+    const saved = await runDocker(env.daemon, ['$DOCKER', 'save', copy, '|', '$DOCKER', 'load'], { shell: true });
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.match(saved.stdout, new RegExp(`Loaded image: ${copy.replace(/[.]/g, '\\.')}`));
+    assert.match(await ok(['rmi', copy]), /Untagged: .*docker\/copy:v1/);
+    assert.equal((await ok(['images', '-q', copy])).trim(), '');
+    const pulled = await ok(['pull', copy]);
+    assert.match(pulled, /v1: Pulling from docker\/copy/);
+    assert.match(pulled, /Digest: sha256:[a-f0-9]{64}/);
+    assert.match(pulled, /Status: (Downloaded newer image|Image is up to date) for/);
+    assert.equal(JSON.parse(await ok(['image', 'inspect', '--format', '{{json .RepoTags}}', copy])).length >= 1, true);
+    assert.match(await ok(['history', copy]), /IMAGE|CREATED/);
+    await ok(['rmi', copy]);
+    const missing = await docker(['pull', `${env.registry.host}/no/such:tag`]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr + missing.stdout, /not found|unknown|manifest/i);
+    const search = await docker(['search', 'busybox']);
+    assert.notEqual(search.code, 0);
+    assert.match(search.stderr, /not supported/);
+  });
+
+  it('cp copies files both ways; export tars the filesystem', async () => {
+    await ok(['run', '-d', '--name', 'cpbox', ref, 'sleep', '300']);
+    writeFileSync(path.join(hostDir, 'in.txt'), 'from the host\n');
+    await ok(['cp', path.join(hostDir, 'in.txt'), 'cpbox:/tmp/in.txt']);
+    assert.equal(await ok(['exec', 'cpbox', 'cat', '/tmp/in.txt']), 'from the host\n');
+    await ok(['exec', 'cpbox', 'sh', '-c', 'mkdir -p /out/sub && echo from-container > /out/sub/f']);
+    await ok(['cp', 'cpbox:/out', path.join(hostDir, 'out')]);
+    assert.equal(readFileSync(path.join(hostDir, 'out', 'sub', 'f'), 'utf8'), 'from-container\n');
+    const absent = await docker(['cp', 'cpbox:/no/such/file', hostDir]);
+    assert.notEqual(absent.code, 0);
+    assert.match(absent.stderr, /no such file|not found|Could not find|No such container:path/i);
+    const exported = await runDocker(env.daemon, ['$DOCKER', 'export', 'cpbox', '|', 'tar', '-t'], { shell: true });
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /^\.\/bin\/busybox$/m);
+    assert.match(exported.stdout, /^\.\/out\/sub\/f$/m);
+    await ok(['rm', '-f', 'cpbox']);
+  });
+
+  it('run -it under a pty: type a command, read its output, exit code comes back', async () => {
+    const child = spawn('script', ['-qec', `${DOCKER_BIN} run -it --rm ${ref} sh`, '/dev/null'], { env: { ...process.env, ...dockerEnv(env.daemon) }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, re);
+    };
+    await waitFor(/# /);
+    child.stdin.write('echo $((6*7)); tty\n');
+    await waitFor(/^42\r?$/m);
+    await waitFor(/\/dev\/pts\/\d+/);
+    child.stdin.write('exit 5\n');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(code, 5);
+  });
+
+  it('run pulls a missing image; start -a replays; exec -it under a pty', async () => {
+    const other = `${env.registry.host}/docker/autopull:v1`;
+    await ok(['tag', ref, other]);
+    await ok(['push', '-q', other]);
+    await ok(['rmi', other]);
+    const run = await docker(['run', '--rm', other, 'echo', 'auto-pulled']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.split('\n').filter((l) => l === 'auto-pulled').length, 1);
+    assert.match(run.stderr, /Unable to find image .* locally/);
+    await ok(['rmi', other]);
+
+    await ok(['create', '--name', 'sa', ref, 'sh', '-c', 'echo attached-start; exit 2']);
+    const startA = await docker(['start', '-a', 'sa']);
+    assert.equal(startA.code, 2);
+    assert.equal(startA.stdout, 'attached-start\n');
+    assert.equal(await ok(['logs', '--since', '10m', 'sa']), 'attached-start\n');
+    assert.equal((await ok(['ps', '-a', '--filter', 'exited=2', '--format', '{{.Names}}'])).trim(), 'sa');
+    await ok(['create', '--name', 'keepme', '--label', 'keep=1', ref, 'true']);
+    assert.match(await ok(['container', 'prune', '-f', '--filter', 'label=keep=1', '--filter', 'until=1h']), /Total reclaimed space/, 'keepme is too new for until=1h');
+    assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=keepme'])).trim().length, 12);
+    assert.match(await ok(['container', 'prune', '-f', '--filter', 'label=keep=1']), /Deleted Containers:/);
+    assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=keepme'])).trim(), '');
+    assert.match(await ok(['container', 'prune', '-f']), /Deleted Containers:/);
+
+    await ok(['run', '-d', '--name', 'ttyexec', ref, 'sleep', '300']);
+    const child = spawn('script', ['-qec', `${DOCKER_BIN} exec -it ttyexec sh`, '/dev/null'], { env: { ...process.env, ...dockerEnv(env.daemon) }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 100 && !/# /.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    child.stdin.write('echo $((2+3)); exit 4\n');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.match(out, /^5\r?$/m);
+    assert.equal(code, 4);
+    await ok(['rm', '-f', 'ttyexec']);
+  });
+
+  it('system df, network ls, system prune', async () => {
+    const df = await ok(['system', 'df']);
+    assert.match(df, /^Images\s+\d+\s+\d+\s+[\d.]+[kMG]?B/m);
+    assert.match(df, /^Containers\s+\d+/m);
+    assert.match(df, /^Local Volumes\s+\d+/m);
+    assert.match(await ok(['network', 'ls']), /none\s+null\s+local/);
+    const create = await docker(['network', 'create', 'n1']);
+    assert.notEqual(create.code, 0);
+    assert.match(create.stderr, /not supported/);
+    assert.match(await ok(['system', 'prune', '-f']), /Total reclaimed space/);
+  });
+
+  it('stats --no-stream prints numbers for a running container', async () => {
+    await ok(['run', '-d', '--name', 'statbox', '--memory', '32m', ref, 'sleep', '300']);
+    const out = await ok(['stats', '--no-stream', '--format', '{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}', 'statbox']);
+    assert.match(out.trim(), /^statbox \d+\.\d+% [\d.]+[KMG]?i?B \/ 32MiB 1$/);
+    const all = await ok(['stats', '--no-stream']);
+    assert.match(all, /statbox/);
+    await ok(['rm', '-f', 'statbox']);
+  });
+
+  it('volume create, ls, inspect, rm', async () => {
+    assert.equal((await ok(['volume', 'create', '--label', 'k=v', 'vol1'])).trim(), 'vol1');
+    assert.match(await ok(['volume', 'ls', '--filter', 'label=k=v']), /local\s+vol1/);
+    assert.equal((await ok(['volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Labels.k}}', 'vol1'])).trim(), 'vol1 local v');
+    await ok(['volume', 'rm', 'vol1']);
+    const gone = await docker(['volume', 'inspect', 'vol1']);
+    assert.notEqual(gone.code, 0);
+  });
+
+  it('events --since/--until replays what happened in Docker\'s words', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await ok(['run', '--rm', '--name', 'evbox', ref, 'true']);
+    await new Promise((r) => setTimeout(r, 1100));
+    const until = Math.ceil(Date.now() / 1000);
+    const out = await ok(['events', '--since', String(since), '--until', String(until), '--filter', 'type=container', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+    const lines = out.trim().split('\n').filter((l) => l.endsWith(' evbox'));
+    assert.deepEqual(lines.map((l) => l.split(' ')[1]), ['create', 'start', 'die', 'destroy']);
+  });
+
+  it('login, then push and pull with X-Registry-Auth from the CLI\'s credentials; logout', async () => {
+    const creds = { username: 'forge', password: 's3cret' };
+    const reg = await startRegistry({ htpasswd: creds });
+    try {
+      const wrong = await docker(['login', reg.host, '-u', creds.username, '--password-stdin'], 'wrong\n');
+      assert.notEqual(wrong.code, 0);
+      assert.match(wrong.stderr, /incorrect username or password|unauthorized/i);
+      const login = await docker(['login', reg.host, '-u', creds.username, '--password-stdin'], `${creds.password}\n`);
+      assert.equal(login.code, 0, login.stderr);
+      assert.match(login.stdout, /Login Succeeded/);
+      const name = `${reg.host}/auth/bb:1`;
+      await ok(['tag', ref, name]);
+      assert.match(await ok(['push', name]), /1: digest: sha256:/);
+      await ok(['rmi', name]);
+      assert.match(await ok(['pull', name]), /Status: Downloaded newer image/);
+      await ok(['rmi', name]);
+      await ok(['logout', reg.host]);
+      const anonymous = await docker(['pull', name]);
+      assert.notEqual(anonymous.code, 0);
+      assert.match(anonymous.stderr + anonymous.stdout, /unauthorized|authentication required|denied/i);
+    } finally {
+      await reg.stop();
+    }
+  });
+
+  it('refuses what it cannot honour with Docker\'s error JSON and status', async () => {
+    const ports = await docker(['run', '--rm', '-p', '8080:80', ref, 'true']);
+    assert.equal(ports.code, 125);
+    assert.match(ports.stderr, /PortBindings needs container networking/);
+    const privileged = await docker(['run', '--rm', '--privileged', ref, 'true']);
+    assert.equal(privileged.code, 125);
+    assert.match(privileged.stderr, /HostConfig\.Privileged is not supported/);
+    const noContainer = await docker(['start', 'no-such-container']);
+    assert.equal(noContainer.code, 1);
+    assert.match(noContainer.stderr, /No such container: no-such-container/);
+
+    const sock = env.daemon.socket;
+    const old = await request(sock, 'GET', '/v1.12/version');
+    assert.equal(old.status, 400);
+    assert.match(JSON.parse(old.body).message, /client version 1\.12 is too old\. Minimum supported API version is 1\.24/);
+    const tooNew = await request(sock, 'GET', '/v1.99/info');
+    assert.equal(tooNew.status, 400);
+    const ping = await request(sock, 'HEAD', '/_ping');
+    assert.equal(ping.status, 200);
+    assert.equal(ping.headers['api-version'], '1.50');
+    assert.equal(ping.headers['docker-experimental'], 'false');
+    assert.equal(ping.headers.ostype, 'linux');
+    const unsupportedField = await request(sock, 'POST', '/v1.41/containers/create', { Image: ref, HostConfig: { OomScoreAdj: 500 } });
+    assert.equal(unsupportedField.status, 400);
+    assert.deepEqual(JSON.parse(unsupportedField.body), { message: 'HostConfig.OomScoreAdj is not supported by ForgeOne' });
+    const zeroFields = await request(sock, 'POST', '/containers/create', { Image: ref, Cmd: ['true'], HostConfig: { OomScoreAdj: 0, Devices: [], MemorySwappiness: -1, Ulimits: null } });
+    assert.equal(zeroFields.status, 201, zeroFields.body);
+    await request(sock, 'DELETE', `/containers/${JSON.parse(zeroFields.body).Id}`);
+    const badFilter = await request(sock, 'GET', `/containers/json?filters=${encodeURIComponent('{"colour":["red"]}')}`);
+    assert.equal(badFilter.status, 400);
+    assert.match(JSON.parse(badFilter.body).message, /invalid filter 'colour'/);
+    const changes = await request(sock, 'GET', '/v1.50/containers/whatever/changes');
+    assert.equal(changes.status, 501);
+    const badRef = await request(sock, 'POST', '/images/create?fromImage=bad%20name&tag=x');
+    assert.equal(badRef.status, 400, 'a bad reference is refused before the progress stream starts');
+    assert.match(JSON.parse(badRef.body).message, /invalid reference/);
+    const pushMissing = await docker(['push', `${env.registry.host}/not/local:1`]);
+    assert.equal(pushMissing.code, 1);
+    assert.match(pushMissing.stderr, /An image does not exist locally with the tag/);
+    assert.doesNotMatch(pushMissing.stderr, /forgeone/, 'hints naming the forgeone CLI are not shown to docker users');
+    const noImage = await request(sock, 'POST', '/containers/create', { Image: 'no/such:image' });
+    assert.equal(noImage.status, 404);
+    assert.match(JSON.parse(noImage.body).message, /No such image: no\/such:image/);
+  });
+});
