@@ -102,6 +102,10 @@ export class NativeEngine implements Engine {
   async delete(id: string): Promise<void> {
     const p = this.paths(id);
     const record = await readTaskRecord(p.record).catch(() => undefined);
+    // create.ts makes the task dir before the runtime ever hears of the task: with neither the
+    // record nor the dir there is nothing to delete. So the start of a new container (which
+    // deletes any previous run's task first) spawns no `crun delete` (bench/README.md).
+    if (!record && !(await exists(p.dir))) return;
     const runtime = record ? this.runtimeOf(record) : this.runtime;
     const exited = await readExitFile(p.exitFile).catch(() => undefined);
     await runtime.delete(id);
