@@ -4,7 +4,7 @@
  * a burst of another's work). Each returns table rows (report.ts) with the issue's targets.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAll } from '../src/api/client';
 import type { TestDaemon } from '../test/fixtures/daemon';
@@ -74,7 +74,13 @@ export async function measureStartToExit(s: Setup, iterations: number): Promise<
     ],
   ];
   if (s.networking) samplers.push(['forgeone cli bridge', async () => timed(() => run(process.execPath, fo('run', '--rm', ref, 'true')))]);
-  if (crun) samplers.push(['crun', async (i) => timed(() => run('crun', ['run', '-b', crun.bundle, `bench-crun-${i}`]))]);
+  let ownSpec: { bundle: string; id: string } | undefined;
+  if (crun) {
+    samplers.push(['crun', async (i) => timed(() => run('crun', ['run', '-b', crun.bundle, `bench-crun-${i}`]))]);
+    ownSpec = await forgeoneSpecBundle(s);
+    const b = ownSpec.bundle;
+    samplers.push(['crun forgeone spec', async (i) => timed(() => run('crun', ['run', '-b', b, `bench-crun-own-${i}`]))]);
+  }
   if (containerd) samplers.push(['ctr', async (i) => timed(() => run('ctr', containerd.args('run', '--rm', ref, `bench-ctr-${i}`, 'true')))]);
   if (podman) {
     samplers.push(['podman none', async () => timed(() => run('podman', podman.runArgs('none', '--rm', ref, 'true')))]);
@@ -83,6 +89,11 @@ export async function measureStartToExit(s: Setup, iterations: number): Promise<
   // One warm-up round each (page cache, first-use paths) that is not counted.
   await interleave(samplers, 1);
   const r = await interleave(samplers, iterations);
+  if (ownSpec) {
+    await readAll(await s.daemon.client.request('DELETE', `/v1/containers/${ownSpec.id}`, { query: { force: true } }));
+    // crun removed each run's cgroup; their parent is left in every hierarchy.
+    spawnSync('sh', ['-c', 'rmdir /sys/fs/cgroup/*/forgeone-bench /sys/fs/cgroup/forgeone-bench 2>/dev/null'], { stdio: 'ignore' });
+  }
   const cli = `forgeone run --rm${s.networking ? ' --network none' : ''} busybox true (CLI, warm daemon)`;
   return [
     { key: 'run-none', figure: cli, unit: 'ms', forgeone: r['forgeone cli none'], peer: 'ctr run --rm', ...peer(r.ctr, containerd), target: { kind: 'ratio', max: 1.0 } },
@@ -91,7 +102,22 @@ export async function measureStartToExit(s: Setup, iterations: number): Promise<
       ? { key: 'run-bridge', figure: 'forgeone run --rm busybox true (default bridge)', unit: 'ms', forgeone: r['forgeone cli bridge'], peer: 'podman run --rm (bridge)', ...peer(r['podman bridge'], podman), target: { kind: 'ratio', max: 0.5 } }
       : { key: 'run-bridge', figure: 'forgeone run --rm busybox true (default bridge)', unit: 'ms', note: NO_NETWORKING, peer: 'podman run --rm (bridge)', target: { kind: 'ratio', max: 0.5 } },
     { key: 'api', figure: 'API create+start+wait, no network', unit: 'ms', forgeone: r['forgeone api'], peer: 'crun run (prepared bundle)', ...peer(r.crun, crun), target: { kind: 'ratio', max: 1.25 } },
+    // How much of that ratio is ForgeOne's stricter spec (seccomp, masked paths, cgroup limits, devices) rather than its machinery.
+    { key: 'api-own-spec', figure: 'API create+start+wait, no network', unit: 'ms', forgeone: r['forgeone api'], peer: "crun run, ForgeOne's spec", ...peer(r['crun forgeone spec'], crun) },
   ];
+}
+
+/**
+ * A bundle with the spec ForgeOne writes for `true` (its seccomp profile, masked paths, cgroup
+ * limits…) over the rootfs of a created, never started container: crun alone with that spec.
+ */
+async function forgeoneSpecBundle(s: Setup): Promise<{ bundle: string; id: string }> {
+  const { Id } = await s.daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: s.ref, cmd: ['true'] } });
+  const spec = JSON.parse(readFileSync(path.join(s.daemon.root, 'containers', Id, 'spec.json'), 'utf8'));
+  spec.linux.cgroupsPath = `/forgeone-bench/${Id.slice(0, 12)}`;
+  const bundle = await s.tmp.make('bench-own-spec-');
+  writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
+  return { bundle, id: Id };
 }
 
 function peer(x: Stats | undefined, installed: unknown): Pick<Row, 'peerStats' | 'note'> {
