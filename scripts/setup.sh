@@ -68,6 +68,12 @@ check_node() {
 
 install_node_modules() {
   local stamp_file=node_modules/.forgeone-install-stamp stamp
+  # A worktree may share another checkout's node_modules through a symlink: `npm ci` here would
+  # empty the shared directory under everyone using it (it did once). Install where it lives.
+  if [[ -L node_modules ]]; then
+    log "npm dependencies: node_modules links to $(readlink node_modules); not installing through the link (run setup there)"
+    return
+  fi
   # Native modules (better-sqlite3) are built for one Node ABI, so the Node version is part of it.
   stamp=$(cat package-lock.json package.json .npmrc 2>/dev/null | sha256sum | cut -d' ' -f1)
   stamp="$stamp node-$(node --version) $(uname -m)"

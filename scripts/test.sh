@@ -51,6 +51,9 @@ step lint npm run --silent lint
 step depcruise npm run --silent depcruise
 step test:unit node_tests test:unit dist/test/unit
 step test:integration node_tests test:integration dist/test/integration
+# The benchmark harness once with few iterations, so it cannot rot (< 2 min; results go to the
+# git-ignored bench/results/quick/). Its targets are reported, not enforced: the hosts are shared.
+step bench-quick node dist/bench/all.js --quick
 
 printf '\n==> summary\n'
 printf '  %s\n' "${results[@]}"

@@ -6,17 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { ForgeError, toForgeError } from '../errors';
 import { CliContext, type CliDeps } from './context';
 import { EXIT_USAGE, exitCodeOf } from './exit-codes';
-import { registerImageCommands } from './commands/images';
-import { registerRegistryCommands } from './commands/registry';
-import { registerArchiveCommands } from './commands/archive';
-import { registerSystemCommands } from './commands/system';
-import { registerDaemonCommand } from './commands/daemon';
-import { registerContainerCommands } from './commands/containers/register';
-import { registerWasmCommands } from './commands/wasm';
-import { registerStats } from './commands/stats';
+import { registerCommands } from './command-index';
 import { CLI_VERSION } from './version';
 
-export function createProgram(deps: CliDeps): { program: Command; ctx: CliContext } {
+/**
+ * The program with its commands. Given the command line, only the command it names is registered
+ * (and its module loaded: command-index.ts); without, every command is.
+ */
+export function createProgram(deps: CliDeps, argv?: readonly string[]): { program: Command; ctx: CliContext } {
   const program = new Command('forgeone');
   program
     .description('ForgeOne: a secure, multi-engine container runtime')
@@ -32,14 +29,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
   const ctx = new CliContext(program, deps);
-  registerImageCommands(program, ctx);
-  registerRegistryCommands(program, ctx);
-  registerArchiveCommands(program, ctx);
-  registerSystemCommands(program, ctx);
-  registerDaemonCommand(program, ctx);
-  registerContainerCommands(program, ctx);
-  registerWasmCommands(program, ctx);
-  registerStats(program, ctx);
+  registerCommands(program, ctx, argv);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -49,7 +39,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
-  const { program, ctx } = createProgram(deps);
+  const { program, ctx } = createProgram(deps, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -55,6 +55,14 @@ export interface MountOptions {
    * read-only spec instead; this is for inspecting an image). Default false.
    */
   readonly?: boolean;
+  /**
+   * The upper dir is thrown away when the container ends (`run --rm`): mount it with overlay's
+   * `volatile`, so neither the container's syncs nor its unmount flush the host filesystem the
+   * upper dir is on (that flush waited for every dirty page on the host: 100+ ms on a busy one,
+   * bench/README.md). After a host crash such an upper dir may be incomplete, which does not
+   * matter for a container that is removed. Ignored on kernels before 5.10. Default false.
+   */
+  volatile?: boolean;
 }
 
 export interface MountedRootfs {

@@ -30,19 +30,26 @@ export class ThreadedCgroupReader implements CgroupReader {
   private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void }>();
   private seq = 0;
   private fallback: CgroupReader | undefined;
+  private readonly threads: number;
+  private readonly script: string;
+  /** Threads start at the first read, not with the daemon: each holds ~10 MB, and many daemons are never scraped. */
+  private started = false;
 
   constructor(
     private readonly choice: NonNullable<ReaderChoice>,
     options: ThreadedReaderOptions,
   ) {
     this.version = choice.version;
-    const script = options.script ?? path.join(__dirname, 'cgroup-worker.js');
-    if (options.threads < 1 || !existsSync(script)) {
-      this.fallback = createReader(choice);
-      return;
-    }
-    for (let i = 0; i < options.threads; i++) {
-      const worker = new Worker(script, { workerData: choice });
+    this.script = options.script ?? path.join(__dirname, 'cgroup-worker.js');
+    this.threads = options.threads;
+    if (options.threads < 1 || !existsSync(this.script)) this.fallback = createReader(choice);
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (let i = 0; i < this.threads; i++) {
+      const worker = new Worker(this.script, { workerData: this.choice });
       worker.unref();
       worker.on('message', (reply: WorkerReply) => {
         this.pending.get(reply.seq)?.resolve(reply);
@@ -56,11 +63,12 @@ export class ThreadedCgroupReader implements CgroupReader {
 
   get source(): string {
     const where = this.choice.version === 'v2' ? `v2: ${this.choice.root}` : `v1: ${Object.entries(this.choice.mounts).map(([c, m]) => `${c}=${m}`).join(' ')}`;
-    return this.fallback ? where : `${where} (${this.workers.length} reader threads)`;
+    return this.fallback ? where : `${where} (${this.threads} reader threads, started at the first read)`;
   }
 
   async readMany(cgroupPaths: readonly string[], options: ReadOptions = {}): Promise<Map<string, ResourceStats>> {
     if (this.fallback) return this.fallback.readMany(cgroupPaths, options);
+    this.start();
     const shares: string[][] = this.workers.map(() => []);
     for (const p of cgroupPaths) shares[shard(p, this.workers.length)]!.push(p);
     const all = options.all === true;
@@ -82,6 +90,7 @@ export class ThreadedCgroupReader implements CgroupReader {
   }
 
   close(): void {
+    this.started = true; // a closed reader does not start threads again
     const workers = this.workers.splice(0);
     for (const w of workers) w.removeAllListeners('exit').terminate().catch(() => undefined);
     this.fallback?.close();

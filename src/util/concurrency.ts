@@ -42,3 +42,50 @@ export class SingleFlight<T> {
     return this.inflight.has(key);
   }
 }
+
+/**
+ * Many shared holders at once, or one exclusive holder. Waiters enter in arrival order, so a
+ * waiting exclusive holder is not starved by shared ones that come after it.
+ */
+export class ReadWriteLock {
+  private readers = 0;
+  private writer = false;
+  private readonly queue: Array<{ exclusive: boolean; wake: () => void }> = [];
+
+  shared<T>(task: () => Promise<T>): Promise<T> {
+    return this.hold(false, task);
+  }
+
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.hold(true, task);
+  }
+
+  private async hold<T>(exclusive: boolean, task: () => Promise<T>): Promise<T> {
+    if (this.queue.length === 0 && this.free(exclusive)) this.enter(exclusive);
+    else await new Promise<void>((wake) => this.queue.push({ exclusive, wake })); // entered by drain()
+    try {
+      return await task();
+    } finally {
+      if (exclusive) this.writer = false;
+      else this.readers--;
+      this.drain();
+    }
+  }
+
+  private free(exclusive: boolean): boolean {
+    return !this.writer && (!exclusive || this.readers === 0);
+  }
+
+  private enter(exclusive: boolean): void {
+    if (exclusive) this.writer = true;
+    else this.readers++;
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0 && this.free(this.queue[0]!.exclusive)) {
+      const next = this.queue.shift()!;
+      this.enter(next.exclusive);
+      next.wake();
+    }
+  }
+}

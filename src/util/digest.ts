@@ -27,9 +27,7 @@ export function digestHex(digest: Digest): string {
 }
 
 /** The short 12-character ID Docker prints. */
-export function shortId(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
-}
+export { shortId } from './short-id';
 
 /** Counts and hashes bytes as they pass; `digest()` is valid once the stream ended. */
 export class HashingStream extends Transform {

@@ -11,6 +11,8 @@ import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daem
 import { mountsUnder, processesMentioning } from '../fixtures/host-state';
 import { FORGEONE_BIN } from '../fixtures/daemon';
 import { spawnSync } from 'node:child_process';
+import { readMountInfo } from '../../src/fs/linux/mountinfo';
+import { overlaySupportsVolatile } from '../../src/fs/snapshots/overlay/mount-spec';
 
 describe('containers: lifecycle with conmon + crun', () => {
   let env: BusyboxDaemon;
@@ -232,5 +234,25 @@ describe('containers: lifecycle with conmon + crun', () => {
     await ok(['run', '-d', '--name', 'waiter', ref, 'sh', '-c', 'sleep 0.3; exit 4']);
     assert.equal((await ok(['wait', 'waiter'])).trim(), '4');
     await ok(['rm', 'waiter']);
+  });
+
+  it('mounts the rootfs of a --rm container volatile (its unmount does not sync the host), others not', async () => {
+    const volatileOf = async (name: string) => {
+      const id = (await ok(['inspect', '--format', '{{.Id}}', name])).trim();
+      const rootfs = path.join(env.daemon.root, 'containers', id, 'rootfs');
+      const entry = (await readMountInfo()).find((m) => m.mountPoint === rootfs);
+      assert.ok(entry, `${name}: its rootfs is mounted`);
+      // Kernels since 6.6 show it as fsync=volatile.
+      return entry.superOptions.split(',').some((o) => o === 'volatile' || o === 'fsync=volatile');
+    };
+    await ok(['create', '--rm', '--name', 'vol-rm', ref, 'true']);
+    await ok(['create', '--name', 'vol-kept', ref, 'true']);
+    assert.equal(await volatileOf('vol-rm'), overlaySupportsVolatile());
+    assert.equal(await volatileOf('vol-kept'), false);
+    // It still runs, exits and is removed as any --rm container.
+    await ok(['start', '-a', 'vol-rm']);
+    for (let i = 0; i < 50 && (await ok(['ps', '-a', '-q', '--filter', 'name=vol-rm'])).trim() !== ''; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await ok(['ps', '-a', '-q', '--filter', 'name=vol-rm'])).trim(), '');
+    await ok(['rm', 'vol-kept']);
   });
 });

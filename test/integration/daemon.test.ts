@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli, TestDaemon } from '../fixtures/daemon';
 import { TempDirs } from '../fixtures/tmp';
+import { processesMentioning } from '../fixtures/host-state';
 
 function alive(pid: number): boolean {
   try {
@@ -40,6 +41,11 @@ describe('daemon process', () => {
     assert.equal(c.code, 0);
     assert.equal(c.stderr, '', 'no message when a daemon already answers');
     assert.match(a.stderr + b.stderr, /no daemon was running; started one/);
+
+    // The CLI that lost the race started a daemon too, which exits once it finds the lock taken.
+    // Wait for that: still starting when this one stops, it would find the lock free and serve.
+    for (let i = 0; i < 200 && processesMentioning(dir).some((p) => p !== pid); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.deepEqual(processesMentioning(dir), [pid], 'one daemon serves the data root');
 
     const socket = statSync(path.join(dir, 'run', 'forgeone.sock'));
     assert.ok(socket.isSocket());

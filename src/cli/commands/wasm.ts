@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
+import type * as TarStream from 'tar-stream';
 import { ForgeError, fromErrno } from '../../errors';
 import type { LoadResult } from '../../config/api-types';
 import { buildWasmArtifact, describeHead, hasWasmMagic } from '../../config/wasm-image';
@@ -36,7 +36,9 @@ async function readModule(file: string): Promise<Buffer> {
 /** The OCI archive (a tarred OCI layout) of one module image named `name`. */
 async function archiveOf(module: Buffer, name: string, entrypoint: string): Promise<Buffer> {
   const art = buildWasmArtifact(module, { entrypoint });
-  const tar = pack();
+  // Loaded here, not at the top: `run` imports this module and must start fast (bench/README.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tar = (require('tar-stream') as typeof TarStream).pack();
   const chunks: Buffer[] = [];
   tar.on('data', (c: unknown) => chunks.push(c as Buffer));
   const ended = new Promise<void>((resolve, reject) => {

@@ -97,13 +97,17 @@ export class NativeEngine implements Engine {
       this.o.logger.warn('the task\'s conmon is gone and wrote no exit file; exit code unknown', { id, conmon: conmonPid });
       return { exitCode: 255, exitedAt: new Date() };
     };
-    const exit = await waitForExitFile(p.exitFile, { signal, check, watchedPollMs: MONITOR_POLL_MS, checkMs: MONITOR_POLL_MS });
+    const exit = await waitForExitFile(p.exitFile, { signal, check, maxPollMs: MONITOR_POLL_MS, checkMs: MONITOR_POLL_MS });
     return { ...exit, ...((await exists(p.oomFile)) ? { oomKilled: true } : {}) };
   }
 
   async delete(id: string): Promise<void> {
     const p = this.paths(id);
     const record = await readTaskRecord(p.record).catch(() => undefined);
+    // create.ts makes the task dir before the runtime ever hears of the task: with neither the
+    // record nor the dir there is nothing to delete. So the start of a new container (which
+    // deletes any previous run's task first) spawns no `crun delete` (bench/README.md).
+    if (!record && !(await exists(p.dir))) return;
     const runtime = record ? this.runtimeOf(record) : this.runtime;
     const exited = await readExitFile(p.exitFile).catch(() => undefined);
     await runtime.delete(id);

@@ -5,10 +5,17 @@
  * ForgeError. It never interprets statuses; request.ts does.
  */
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { RegistryEndpoint } from '../types';
 import { ForgeError } from '../../errors';
 import { networkError } from './errors';
+
+/**
+ * undici is loaded at the first registry request, not with the daemon: it is ~15 MB of the
+ * daemon's resident memory (bench/README.md), and a daemon that only runs containers never needs it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const undici = () => require('undici') as typeof import('undici');
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -100,7 +107,7 @@ export class Transport {
   private async sendTo(url: URL, endpoint: RegistryEndpoint, req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     try {
-      const pending = request(url, {
+      const pending = undici().request(url, {
         method: req.method,
         headers,
         body: req.body ?? null,
@@ -131,7 +138,7 @@ export class Transport {
     const key = `${insecure ? 'insecure' : 'verify'}|${ca ?? ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = new Agent({
+      agent = new (undici().Agent)({
         connect: {
           timeout: this.timeoutMs,
           rejectUnauthorized: !insecure,

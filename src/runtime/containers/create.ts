@@ -61,7 +61,7 @@ export async function createContainer(rt: RuntimeContext, body: unknown): Promis
   }
   try {
     await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
-    const { rootfs } = await rt.snapshotter.mount(id, prepared.chainIds);
+    const { rootfs } = await rt.snapshotter.mount(id, prepared.chainIds, { volatile: config.autoRemove });
     rt.containers.updateState(id, { rootfsMounted: true });
     await writeEtcFiles(paths, hostname);
     const volumeSources = await resolveVolumes(rt, config, rootfs);

@@ -86,7 +86,7 @@ export async function ensureMounted(rt: RuntimeContext, c: Container): Promise<v
   }
   const { layers } = await imageForContainer(rt, image);
   const prepared = await rt.snapshotter.prepare(layers);
-  await rt.snapshotter.mount(c.record.id, prepared.chainIds);
+  await rt.snapshotter.mount(c.record.id, prepared.chainIds, { volatile: c.config.autoRemove });
   rt.containers.updateState(c.record.id, { rootfsMounted: true });
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ForgeError } from '../../../src/errors';
 import { chainIds } from '../../../src/fs/chain-id';
 import { parseMountInfo } from '../../../src/fs/linux/mountinfo';
-import { MAX_MOUNT_DATA, assertMountablePath, rootfsMountSpec } from '../../../src/fs/snapshots/overlay/mount-spec';
+import { MAX_MOUNT_DATA, assertMountablePath, overlaySupportsVolatile, rootfsMountSpec } from '../../../src/fs/snapshots/overlay/mount-spec';
 import { sha256 } from '../../../src/util/digest';
 
 const lowers = (n: number) => Array.from({ length: n }, (_, i) => `/var/lib/forgeone/snapshots/${String(i).padStart(64, 'a')}/fs`);
@@ -21,6 +21,21 @@ describe('chain IDs', () => {
 
 describe('rootfs mount spec', () => {
   const upper = { upperdir: '/c/upper', workdir: '/c/work' };
+
+  it('volatile (run --rm): adds overlay\'s volatile to a read-write mount only', async () => {
+    const rw = await rootfsMountSpec({ target: '/c/rootfs', lowers: lowers(2), snapshotsDir: '/s', upper, volatile: true });
+    assert.deepEqual(rw.options.slice(1), ['upperdir=/c/upper', 'workdir=/c/work', 'index=off', 'volatile']);
+    const ro = await rootfsMountSpec({ target: '/c/rootfs', lowers: lowers(2), snapshotsDir: '/s', volatile: true });
+    assert.ok(!ro.options.includes('volatile'));
+  });
+
+  it('volatile needs Linux 5.10', () => {
+    assert.equal(overlaySupportsVolatile('5.10.0-28-amd64'), true);
+    assert.equal(overlaySupportsVolatile('6.1.0'), true);
+    assert.equal(overlaySupportsVolatile('5.4.0-150-generic'), false);
+    assert.equal(overlaySupportsVolatile('4.19.0'), false);
+    assert.equal(overlaySupportsVolatile('weird'), false);
+  });
 
   it('read-write: overlay with lowers top first, upper, work and index=off, even for one layer', async () => {
     for (const n of [1, 3]) {

@@ -6,7 +6,7 @@
  * the CLI receives go to the container (docker's --sig-proxy).
  */
 import type { ApiClient, Hijacked } from '../../../api/client';
-import { shortId } from '../../../util/digest';
+import { shortId } from '../../../util/short-id';
 import type { CliContext } from '../../context';
 import { containerPath } from './paths';
 import { StreamSession } from './session';

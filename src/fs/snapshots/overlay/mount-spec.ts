@@ -8,6 +8,7 @@
  * Mount data must fit one page (4096 bytes): when absolute lowerdirs are too long, the lowers
  * are named by short links relative to the snapshots dir and mount runs there.
  */
+import { release } from 'node:os';
 import { errors } from '../../../errors';
 import type { MountSpec } from '../../types';
 
@@ -23,6 +24,8 @@ export interface RootfsMountInput {
   snapshotsDir: string;
   /** Absent for a read-only view. */
   upper?: { upperdir: string; workdir: string };
+  /** Add overlay's `volatile` (read-write mounts only; see MountOptions.volatile). */
+  volatile?: boolean;
 }
 
 export async function rootfsMountSpec(input: RootfsMountInput): Promise<MountSpec> {
@@ -30,7 +33,9 @@ export async function rootfsMountSpec(input: RootfsMountInput): Promise<MountSpe
   if (!input.upper && input.lowers.length === 1) {
     return { type: 'bind', source: input.lowers[0]!, target: input.target, options: ['ro'] };
   }
-  const tail = input.upper ? [`upperdir=${input.upper.upperdir}`, `workdir=${input.upper.workdir}`, 'index=off'] : ['ro', 'index=off'];
+  const tail = input.upper
+    ? [`upperdir=${input.upper.upperdir}`, `workdir=${input.upper.workdir}`, 'index=off', ...(input.volatile ? ['volatile'] : [])]
+    : ['ro', 'index=off'];
   const absolute = [`lowerdir=${input.lowers.join(':')}`, ...tail];
   if (absolute.join(',').length <= MAX_MOUNT_DATA) return { type: 'overlay', source: 'overlay', target: input.target, options: absolute };
   const short = input.shortLowers ? await input.shortLowers() : [];
@@ -41,6 +46,12 @@ export async function rootfsMountSpec(input: RootfsMountInput): Promise<MountSpe
     });
   }
   return { type: 'overlay', source: 'overlay', target: input.target, options: relative, cwd: input.snapshotsDir };
+}
+
+/** overlay's `volatile` option came with Linux 5.10; older kernels refuse the mount. */
+export function overlaySupportsVolatile(kernelRelease = release()): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(kernelRelease);
+  return !!m && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 10));
 }
 
 /** Overlay splits its options on `,` and lowerdir on `:`; a data root containing them cannot work. */

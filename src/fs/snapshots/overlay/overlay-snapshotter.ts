@@ -5,13 +5,14 @@
  * dirs and record in container-layers.ts.
  *
  * Concurrency: prepares of one chain ID are single-flighted; unpacks run at most
- * `maxConcurrentUnpacks` at once; mount, removeContainerLayer and remove take one lock, so a
- * snapshot is never removed between a mount's check and its record.
+ * `maxConcurrentUnpacks` at once; mount and removeContainerLayer share a lock that remove holds
+ * alone, so a snapshot is never removed between a mount's check and its record, while mounts of
+ * different containers run at once (20 containers started together no longer queue on it).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errors, isForgeError } from '../../../errors';
-import { Limiter, SingleFlight } from '../../../util/concurrency';
+import { Limiter, ReadWriteLock, SingleFlight } from '../../../util/concurrency';
 import { assertDigest, shortId, type Digest } from '../../../util/digest';
 import { silentLogger, type Logger } from '../../../util/logger';
 import { chainIds } from '../../chain-id';
@@ -23,7 +24,7 @@ import type { XattrPolicy } from '../../unpack/xattr-policy';
 import { LinuxMounter } from '../../linux/mounter';
 import { LinuxSpecialFiles } from '../../linux/special-files';
 import { allRecords, containerLayerPaths, readRecord, sameRecord, writeRecord, type ContainerLayerRecord } from './container-layers';
-import { assertMountablePath, rootfsMountSpec } from './mount-spec';
+import { assertMountablePath, overlaySupportsVolatile, rootfsMountSpec } from './mount-spec';
 import { SnapshotDirs } from './snapshot-dirs';
 import { unpackSnapshot } from './unpack-snapshot';
 
@@ -72,7 +73,7 @@ export class OverlaySnapshotter implements Snapshotter {
   private readonly dirs: SnapshotDirs;
   private readonly flights = new SingleFlight<boolean>();
   private readonly unpacks: Limiter;
-  private readonly lock = new Limiter(1);
+  private readonly lock = new ReadWriteLock();
   /** Chain IDs that a prepare in progress relies on, with how many prepares. */
   private readonly preparing = new Map<string, number>();
   private ready: Promise<void> | undefined;
@@ -141,7 +142,7 @@ export class OverlaySnapshotter implements Snapshotter {
     if (chain.length === 0) throw errors.invalidArgument('mount needs at least one snapshot');
     const record: ContainerLayerRecord = { chain: chain.map((c) => assertDigest(c, 'chain ID')), readonly: options.readonly ?? false };
     await this.init();
-    return this.lock.run(async () => {
+    return this.lock.shared(async () => {
       for (const c of record.chain) {
         if (!(await this.dirs.exists(c))) throw errors.notFound(`snapshot ${c} does not exist`, { hint: 'prepare the image first' });
       }
@@ -157,6 +158,11 @@ export class OverlaySnapshotter implements Snapshotter {
         await fs.mkdir(paths.work, { recursive: true, mode: 0o700 });
       }
       await writeRecord(paths.record, record);
+      const volatile = (options.volatile ?? false) && !record.readonly && overlaySupportsVolatile();
+      // A volatile upper dir, once mounted, carries a marker that makes overlay refuse to mount
+      // it again (it may be incomplete after a crash). Mounting one again only happens to a
+      // container removed at exit that had not run yet (a host reboot after create): drop it.
+      if (volatile) await fs.rm(path.join(paths.work, 'work', 'incompat', 'volatile'), { recursive: true, force: true });
       const topFirst = [...record.chain].reverse();
       const spec = await rootfsMountSpec({
         target: paths.rootfs,
@@ -164,6 +170,7 @@ export class OverlaySnapshotter implements Snapshotter {
         shortLowers: () => Promise.all(topFirst.map((c) => this.dirs.ensureShortLink(c))),
         snapshotsDir: this.options.snapshotsDir,
         ...(record.readonly ? {} : { upper: { upperdir: paths.upper, workdir: paths.work } }),
+        volatile,
       });
       await this.options.mounter.mount(spec);
       return { rootfs: paths.rootfs };
@@ -194,7 +201,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async removeContainerLayer(containerId: string): Promise<void> {
     const paths = containerLayerPaths(this.options.containersDir, containerId);
-    await this.lock.run(async () => {
+    await this.lock.shared(async () => {
       const mounted = await this.options.mounter.mountPoints(paths.dir);
       if (mounted.length > 0) {
         throw errors.failedPrecondition(`container ${containerId} still has mounts under its dir: ${mounted.join(', ')}`, {
@@ -223,7 +230,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async remove(chainId: Digest): Promise<void> {
     assertDigest(chainId, 'chain ID');
-    await this.lock.run(async () => {
+    await this.lock.exclusive(async () => {
       if (this.preparing.has(chainId)) throw errors.failedPrecondition(`snapshot ${chainId} is being prepared`);
       if (!(await this.dirs.exists(chainId))) throw errors.notFound(`snapshot ${chainId} does not exist`);
       const child = (await this.dirs.list()).find((s) => s.parent === chainId);
