@@ -206,8 +206,9 @@ export async function measureIdle(s: Setup, n: number, psRuns: number): Promise<
 }
 
 /**
- * Cold pull of the big image, ready to run: ForgeOne pulls (CLI) and unpacks at the first create
- * (API), podman pulls and unpacks into fresh storage. Snapshots and storage are removed between runs.
+ * Cold pull of the big image, ready to run: both pull and unpack (ForgeOne's pull unpacks the
+ * bottom layer while it downloads), podman into fresh storage. ForgeOne's image (its blobs and,
+ * through rmi's garbage collection, its snapshot) is removed between runs.
  */
 export async function measurePull(s: Setup, pulls: number, mb: number): Promise<Row[]> {
   const { daemon, fo, bigRef, podman } = s;
@@ -215,12 +216,7 @@ export async function measurePull(s: Setup, pulls: number, mb: number): Promise<
     [
       'forgeone',
       async () => {
-        let id = '';
-        const ms = await timedAsync(async () => {
-          run(process.execPath, fo('pull', '-q', bigRef));
-          id = (await daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: bigRef, cmd: ['true'] } })).Id;
-        });
-        await readAll(await daemon.client.request('DELETE', `/v1/containers/${id}`));
+        const ms = timed(() => run(process.execPath, fo('pull', '-q', bigRef)));
         run(process.execPath, fo('rmi', bigRef));
         rmSync(path.join(daemon.root, 'snapshots', s.bigChainId.replace('sha256:', '')), { recursive: true, force: true });
         return ms;
@@ -240,5 +236,5 @@ export async function measurePull(s: Setup, pulls: number, mb: number): Promise<
     ]);
   }
   const r = await interleave(samplers, pulls);
-  return [{ key: 'pull', figure: `pull+unpack of a ${mb} MB image (forgeone: pull, then first create)`, unit: 'ms', forgeone: r.forgeone, peer: 'podman pull', ...peer(r.podman, podman), target: { kind: 'ratio', max: 0.8 } }];
+  return [{ key: 'pull', figure: `pull+unpack of a ${mb} MB image`, unit: 'ms', forgeone: r.forgeone, peer: 'podman pull', ...peer(r.podman, podman), target: { kind: 'ratio', max: 0.8 } }];
 }
