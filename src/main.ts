@@ -42,6 +42,10 @@ import { readHostLimits } from './security/rlimits';
 import { detectCgroupReader, PromDaemonMetrics } from './metrics';
 import { createMetricsServer, listenOnAddress } from './api/metrics-server';
 import type * as http from 'node:http';
+import { BindMountNetns, IptablesFirewall, PluginCniRunner } from './network';
+import { NetworksRepository } from './state/networks-repository';
+import { ensureNetworks } from './runtime/networks/default-network';
+import { detachNetworks } from './runtime/networks/attach';
 
 export interface DaemonOptions {
   root: string;
@@ -137,10 +141,23 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
       pendingAttachments: new PendingAttachments(),
       execSessions: new ExecSessions(),
       metrics,
+      // Networking (issue 7): CNI state (leases) under the root, namespaces under the runroot.
+      network: {
+        repo: new NetworksRepository(db),
+        cni: new PluginCniRunner(config['cni-plugin-dirs']),
+        netns: new BindMountNetns(path.join(paths.runroot, 'netns')),
+        firewall: new IptablesFirewall(),
+        ipamDir: path.join(paths.root, 'network', 'ipam'),
+        mutex: new Limiter(1),
+        hostsMutex: new Limiter(1),
+        reservedPorts: new Map(),
+      },
     };
     monitor.bind(rt);
     monitor.restartHook = restartAfterExit;
     monitor.autoRemoveHook = (r, id) => removeContainer(r, id, { force: true, volumes: true }).then(() => undefined);
+    monitor.exitHook = (r, id) => detachNetworks(r, id);
+    await ensureNetworks(rt);
     await recover(rt);
     await recoverContainers(rt);
     const server = createApiServer(rt);

@@ -18,6 +18,7 @@ import { registerVolumeRoutes } from './routes/volumes';
 import { registerImageRoutes } from './routes/images';
 import { registerSystemRoutes } from './routes/system';
 import { registerMetricsRoutes } from './routes/metrics';
+import { registerNetworkRoutes } from './routes/networks';
 
 export function createRouter(rt: RuntimeContext): Router {
   const router = new Router();
@@ -28,6 +29,7 @@ export function createRouter(rt: RuntimeContext): Router {
   registerArchiveRoutes(router, rt);
   registerVolumeRoutes(router, rt);
   registerMetricsRoutes(router, rt);
+  registerNetworkRoutes(router, rt);
   return router;
 }
 

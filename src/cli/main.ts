@@ -14,6 +14,7 @@ import { registerDaemonCommand } from './commands/daemon';
 import { registerContainerCommands } from './commands/containers/register';
 import { registerWasmCommands } from './commands/wasm';
 import { registerStats } from './commands/stats';
+import { registerNetworkCommands } from './commands/networks';
 import { CLI_VERSION } from './version';
 
 export function createProgram(deps: CliDeps): { program: Command; ctx: CliContext } {
@@ -40,6 +41,7 @@ export function createProgram(deps: CliDeps): { program: Command; ctx: CliContex
   registerContainerCommands(program, ctx);
   registerWasmCommands(program, ctx);
   registerStats(program, ctx);
+  registerNetworkCommands(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

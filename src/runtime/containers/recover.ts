@@ -9,6 +9,7 @@ import { hasLiveTask } from '../../lifecycle/container-states';
 import type { RuntimeContext } from '../context';
 import { removeContainer } from './remove';
 import { reload } from './find-container';
+import { recoverNetworking } from '../networks/recover-networks';
 
 export async function recoverContainers(rt: RuntimeContext): Promise<void> {
   const known = new Set<string>();
@@ -41,6 +42,7 @@ export async function recoverContainers(rt: RuntimeContext): Promise<void> {
     }
   }
   await cleanOrphans(rt, known);
+  await recoverNetworking(rt).catch((err: unknown) => rt.logger.error('network recovery failed', { error: (err as Error).message })); // issue 7
 }
 
 /** Container dirs without a record: a create killed between its steps. */

@@ -8,6 +8,7 @@ import { transition, hasLiveTask } from '../../lifecycle/container-states';
 import { containerPaths } from '../../config/paths';
 import type { RuntimeContext } from '../context';
 import { findContainer, reload } from './find-container';
+import { releaseSandbox } from '../networks/sandbox';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -32,6 +33,7 @@ export async function removeContainer(rt: RuntimeContext, input: string, options
     rt.containers.updateState(id, { status: 'removing' });
     rt.monitor.unwatch(id);
     await engine.delete(id);
+    await releaseSandbox(rt, id); // CNI DEL, endpoints, netns (issue 7)
     reclaimed = await rt.snapshotter.usage(id).then((u) => u.bytes).catch(() => 0);
     await rt.snapshotter.unmount(id);
     await rt.snapshotter.removeContainerLayer(id);

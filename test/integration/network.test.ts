@@ -1,0 +1,207 @@
+/**
+ * Networking end to end (issue 7) with the real CLI, daemon, crun, CNI plugins and iptables:
+ * the default bridge, user networks with names and aliases, published ports answering from the
+ * host, isolation between networks, internal networks, --network none/host, and no leak of
+ * veths, namespaces, IP leases or iptables rules after a daemon crash. All traffic stays on this
+ * machine: test subnets are 172.29.x/24 and 10.88.x/24 on bridges this file creates and removes.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
+import { processesMentioning } from '../fixtures/host-state';
+
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function httpGet(port: number, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host, port, path: '/index.html', timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('networking through CNI', () => {
+  let env: BusyboxDaemon;
+  const tag = randomInt(0x1000, 0xffff).toString(16);
+  const octet = randomInt(1, 250);
+  const netA = `fo-a-${tag}`;
+  const netB = `fo-b-${tag}`;
+  const netC = `fo-c-${tag}`;
+  const cli = (args: string[]) => env.daemon.cli(args);
+  const ok = async (args: string[]) => {
+    const r = await cli(args);
+    assert.equal(r.code, 0, `forgeone ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const inspect = async (name: string) => JSON.parse(await ok(['inspect', name]))[0] as { NetworkSettings: Record<string, any>; Id: string };
+  const ipOn = async (name: string, network: string) => (await inspect(name)).NetworkSettings.Networks[network].IPAddress as string;
+  // A web server in busybox: httpd serving /tmp/index.html with the container's name in it.
+  const web = (name: string) => ['sh', '-c', `echo hello-${name} > /tmp/index.html; exec httpd -f -p 80 -h /tmp`];
+  // busybox-static's wget crashes (SIGSEGV, also on the host): fetch with nc instead.
+  const fetch = (host: string) => ['sh', '-c', `printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1`];
+
+  before(async () => {
+    env = await startBusyboxDaemon();
+  });
+  after(async () => {
+    const root = env.daemon.root;
+    await env.teardown();
+    for (const n of [netA, netB, netC]) assert.doesNotMatch(sh('iptables-save', []), new RegExp(n));
+    assert.deepEqual(processesMentioning(root), []);
+  });
+
+  it('the default bridge gives an address, a default route and loopback', async () => {
+    const out = await ok(['run', '--rm', env.ref, 'sh', '-c', 'ip -4 -o addr show; ip route']);
+    assert.match(out, /lo\s+inet 127\.0\.0\.1\/8/);
+    assert.match(out, /eth0\s+inet 172\.29\.\d+\.\d+\/24/);
+    assert.match(out, /default via 172\.29\.\d+\.1 dev eth0/);
+    const list = await ok(['network', 'ls']);
+    assert.match(list, /\bbridge\b/);
+  });
+
+  it('--network none has only loopback; --network host sees the host', async () => {
+    const none = await ok(['run', '--rm', '--network', 'none', env.ref, 'ip', '-o', 'link']);
+    assert.deepEqual(none.trim().split('\n').map((l) => l.split(':')[1]!.trim()), ['lo']);
+    const host = await ok(['run', '--rm', '--network', 'host', env.ref, 'ip', '-o', 'link']);
+    assert.match(host, /eth0/);
+    assert.match(host, new RegExp(`fot[0-9a-f]{8}|lo`));
+  });
+
+  it('two containers on a user network reach each other by name and alias', async () => {
+    await ok(['network', 'create', '--subnet', `10.88.${octet}.0/24`, netA]);
+    await ok(['run', '-d', '--name', `a1-${tag}`, '--network', netA, '--network-alias', `web-${tag}`, env.ref, ...web('a1')]);
+    const byName = await ok(['run', '--rm', '--network', netA, env.ref, ...fetch(`a1-${tag}`)]);
+    assert.equal(byName.trim(), 'hello-a1');
+    const byAlias = await ok(['run', '--rm', '--network', netA, env.ref, ...fetch(`web-${tag}`)]);
+    assert.equal(byAlias.trim(), 'hello-a1');
+    const ip = await ipOn(`a1-${tag}`, netA);
+    assert.match(ip, new RegExp(`^10\\.88\\.${octet}\\.\\d+$`));
+    const ping = await ok(['run', '--rm', '--network', netA, env.ref, 'ping', '-c', '1', '-W', '2', `a1-${tag}`]);
+    assert.match(ping, /1 packets received/);
+    const shown = JSON.parse(await ok(['network', 'inspect', netA]))[0];
+    assert.equal(shown.IPAM.Config[0].Subnet, `10.88.${octet}.0/24`);
+    assert.equal(Object.keys(shown.Containers).length, 1);
+  });
+
+  it('a published port answers from the host on 127.0.0.1; inspect shows it; a taken port is a Conflict', async () => {
+    const port = await freePort();
+    await ok(['run', '-d', '--name', `p1-${tag}`, '-p', `127.0.0.1:${port}:80`, env.ref, ...web('p1')]);
+    let body = '';
+    for (let i = 0; i < 20 && body === ''; i++) body = await httpGet(port).catch(() => (sleep(100).then(() => '')));
+    assert.equal(body.trim(), 'hello-p1');
+    const settings = (await inspect(`p1-${tag}`)).NetworkSettings;
+    assert.deepEqual(settings.Ports['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
+    assert.match(settings.IPAddress, /^172\.29\./);
+    assert.match(settings.SandboxKey, /netns/);
+    const clash = await cli(['run', '-d', '--name', `p2-${tag}`, '-p', `127.0.0.1:${port}:80`, env.ref, ...web('p2')]);
+    assert.equal(clash.code, 125);
+    assert.match(clash.stderr, new RegExp(`port ${port}/tcp is already in use`));
+    // A host process holding a port: refused too.
+    const holder = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => holder.once('listening', r));
+    const held = (holder.address() as net.AddressInfo).port;
+    const hostClash = await cli(['run', '--rm', '-p', `127.0.0.1:${held}:80`, env.ref, 'true']);
+    holder.close();
+    assert.equal(hostClash.code, 125);
+    assert.match(hostClash.stderr, /already in use/);
+    // -p CTR: a free host port, reported by inspect.
+    await ok(['run', '-d', '--name', `p3-${tag}`, '-p', '80', env.ref, ...web('p3')]);
+    const p3 = (await inspect(`p3-${tag}`)).NetworkSettings.Ports['80/tcp'][0];
+    assert.equal(p3.HostIp, '0.0.0.0');
+    assert.ok(Number(p3.HostPort) > 0);
+    let body3 = '';
+    for (let i = 0; i < 20 && body3 === ''; i++) body3 = await httpGet(Number(p3.HostPort)).catch(() => (sleep(100).then(() => '')));
+    assert.equal(body3.trim(), 'hello-p3');
+    await ok(['rm', '-f', `p1-${tag}`, `p2-${tag}`, `p3-${tag}`]);
+  });
+
+  it('containers on two different networks cannot reach each other', async () => {
+    await ok(['network', 'create', '--subnet', `10.88.${octet + 1}.0/24`, netB]);
+    const ipA = await ipOn(`a1-${tag}`, netA);
+    const r = await cli(['run', '--rm', '--network', netB, env.ref, ...fetch(`${ipA}`)]);
+    assert.doesNotMatch(r.stdout, /hello/, 'net B reached a container on net A');
+    // Same network still works (the control).
+    const same = await ok(['run', '--rm', '--network', netA, env.ref, ...fetch(`${ipA}`)]);
+    assert.equal(same.trim(), 'hello-a1');
+  });
+
+  it('an --internal network has no way out', async () => {
+    await ok(['network', 'create', '--internal', '--subnet', `10.88.${octet + 2}.0/24`, netC]);
+    const routes = await ok(['run', '--rm', '--network', netC, env.ref, 'ip', 'route']);
+    assert.doesNotMatch(routes, /default/);
+    const ipA = await ipOn(`a1-${tag}`, netA);
+    const r = await cli(['run', '--rm', '--network', netC, env.ref, ...fetch(`${ipA}`)]);
+    assert.doesNotMatch(r.stdout, /hello/);
+    const masq = sh('iptables-save', ['-t', 'nat']);
+    assert.doesNotMatch(masq, new RegExp(`10\\.88\\.${octet + 2}\\.\\d+/32.*MASQUERADE`));
+  });
+
+  it('bad input: unknown network, aliases on the default bridge, removing a network in use or the default one', async () => {
+    const unknown = await cli(['run', '--rm', '--network', 'no-such-net', env.ref, 'true']);
+    assert.equal(unknown.code, 125);
+    assert.match(unknown.stderr, /network no-such-net not found/);
+    const alias = await cli(['run', '--rm', '--network-alias', 'x', env.ref, 'true']);
+    assert.match(alias.stderr, /user-defined networks/);
+    const badPort = await cli(['run', '--rm', '-p', '99999:80', env.ref, 'true']);
+    assert.match(badPort.stderr, /invalid port spec/);
+    const inUse = await cli(['network', 'rm', netA]);
+    assert.match(inUse.stderr, /has active endpoints/);
+    const builtin = await cli(['network', 'rm', 'bridge']);
+    assert.match(builtin.stderr, /pre-defined network/);
+    const overlap = await cli(['network', 'create', '--subnet', `10.88.${octet}.0/25`, `fo-x-${tag}`]);
+    assert.match(overlap.stderr, /overlaps network/);
+    const dup = await cli(['network', 'create', netA]);
+    assert.match(dup.stderr, /already exists/);
+  });
+
+  it('after kill -9 of the daemon and a restart, removing leaves no veth, netns, lease or rule behind', async () => {
+    const port = await freePort();
+    await ok(['run', '-d', '--name', `k1-${tag}`, '--network', netA, '-p', `127.0.0.1:${port}:80`, env.ref, ...web('k1')]);
+    await ok(['run', '-d', '--name', `k2-${tag}`, '--network', netB, env.ref, 'sleep', '1000']);
+    const ids = [(await inspect(`a1-${tag}`)).Id, (await inspect(`k1-${tag}`)).Id, (await inspect(`k2-${tag}`)).Id];
+    const ips = [await ipOn(`a1-${tag}`, netA), await ipOn(`k1-${tag}`, netA), await ipOn(`k2-${tag}`, netB)];
+    const k2pid = Number(await ok(['inspect', '-f', '{{.State.Pid}}', `k2-${tag}`]));
+    await env.daemon.kill9();
+    process.kill(k2pid, 'SIGKILL'); // dies while no daemon runs
+    await sleep(300);
+    await env.daemon.launch();
+    assert.equal((await httpGet(port)).trim(), 'hello-k1', 're-adopted container still published');
+    assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', `k2-${tag}`])).trim(), 'exited');
+    await ok(['rm', '-f', `a1-${tag}`, `k1-${tag}`, `k2-${tag}`]);
+    const bridges = JSON.parse(await ok(['network', 'inspect', netA, netB, netC])).map((n: any) => n.Options['com.docker.network.bridge.name']);
+    await ok(['network', 'rm', netA, netB, netC]);
+    const links = sh('ip', ['-o', 'link']);
+    for (const b of bridges) assert.doesNotMatch(links, new RegExp(`${b}[:@]`), `bridge ${b} removed`);
+    const defaultBridge = JSON.parse(await ok(['network', 'inspect', 'bridge']))[0].Options['com.docker.network.bridge.name'];
+    assert.equal(sh('ip', ['-o', 'link', 'show', 'master', defaultBridge]).trim(), '', 'no veth left on the default bridge');
+    const netnsDir = path.join(env.daemon.runroot, 'netns');
+    assert.deepEqual(existsSync(netnsDir) ? readdirSync(netnsDir) : [], []);
+    const ipam = path.join(env.daemon.root, 'network', 'ipam');
+    const leases = existsSync(ipam) ? readdirSync(ipam).flatMap((d) => readdirSync(path.join(ipam, d)).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f))) : [];
+    assert.deepEqual(leases, []);
+    const rules = sh('iptables-save', []);
+    for (const id of ids) assert.doesNotMatch(rules, new RegExp(id));
+    for (const ip of ips) assert.doesNotMatch(rules, new RegExp(`${ip.replace(/\./g, '\\.')}/32`));
+    for (const b of bridges) assert.doesNotMatch(rules, new RegExp(`${b}\\b`));
+  });
+});
