@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
 import { processesMentioning } from '../fixtures/host-state';
+import type { NetworkResource, NetworkSettings } from '../../src/config/api-types';
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,8 +54,8 @@ describe('networking through CNI', () => {
     assert.equal(r.code, 0, `forgeone ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
-  const inspect = async (name: string) => JSON.parse(await ok(['inspect', name]))[0] as { NetworkSettings: Record<string, any>; Id: string };
-  const ipOn = async (name: string, network: string) => (await inspect(name)).NetworkSettings.Networks[network].IPAddress as string;
+  const inspect = async (name: string) => JSON.parse(await ok(['inspect', name]))[0] as { NetworkSettings: NetworkSettings; Id: string };
+  const ipOn = async (name: string, network: string) => (await inspect(name)).NetworkSettings.Networks[network]!.IPAddress;
   // A web server in busybox: httpd serving /tmp/index.html with the container's name in it.
   const web = (name: string) => ['sh', '-c', `echo hello-${name} > /tmp/index.html; exec httpd -f -p 80 -h /tmp`];
   // busybox-static's wget crashes (SIGSEGV, also on the host): fetch with nc instead.
@@ -65,7 +66,10 @@ describe('networking through CNI', () => {
   });
   after(async () => {
     const root = env.daemon.root;
+    const defaultBridge = JSON.parse((await env.daemon.cli(['network', 'inspect', 'bridge'])).stdout)[0].Options['com.docker.network.bridge.name'] as string;
     await env.teardown();
+    assert.doesNotMatch(sh('iptables-save', []), new RegExp(defaultBridge), 'test daemon bridge rules removed');
+    assert.doesNotMatch(sh('ip', ['-o', 'link']), new RegExp(`${defaultBridge}:`));
     for (const n of [netA, netB, netC]) assert.doesNotMatch(sh('iptables-save', []), new RegExp(n));
     assert.deepEqual(processesMentioning(root), []);
   });
@@ -126,7 +130,7 @@ describe('networking through CNI', () => {
     assert.match(hostClash.stderr, /already in use/);
     // -p CTR: a free host port, reported by inspect.
     await ok(['run', '-d', '--name', `p3-${tag}`, '-p', '80', env.ref, ...web('p3')]);
-    const p3 = (await inspect(`p3-${tag}`)).NetworkSettings.Ports['80/tcp'][0];
+    const p3 = (await inspect(`p3-${tag}`)).NetworkSettings.Ports['80/tcp']![0]!;
     assert.equal(p3.HostIp, '0.0.0.0');
     assert.ok(Number(p3.HostPort) > 0);
     let body3 = '';
@@ -143,6 +147,24 @@ describe('networking through CNI', () => {
     // Same network still works (the control).
     const same = await ok(['run', '--rm', '--network', netA, env.ref, ...fetch(`${ipA}`)]);
     assert.equal(same.trim(), 'hello-a1');
+    const bridgeA = JSON.parse(await ok(['network', 'inspect', netA]))[0].Options['com.docker.network.bridge.name'] as string;
+    assert.match(sh('iptables', ['-S', 'FORGEONE-ISOLATION-2']), new RegExp(`-o ${bridgeA} -j DROP`));
+    assert.equal(sh('iptables', ['-S', 'FORWARD']).split('\n')[1], '-A FORWARD -j FORGEONE-ISOLATION-1', 'isolation comes first in FORWARD');
+  });
+
+  it('network connect plugs a running container into another network, disconnect unplugs it', async () => {
+    await ok(['run', '-d', '--name', `c1-${tag}`, '--network', netB, env.ref, 'sleep', '1000']);
+    await ok(['network', 'connect', '--alias', `cee-${tag}`, netA, `c1-${tag}`]);
+    const links = await ok(['exec', `c1-${tag}`, 'ip', '-o', '-4', 'addr']);
+    assert.match(links, /eth1\s+inet 10\.88\./);
+    assert.equal((await ok(['exec', `c1-${tag}`, ...fetch(`a1-${tag}`)])).trim(), 'hello-a1');
+    // a1 sees the new peer by its alias (its /etc/hosts was rewritten in place).
+    assert.match(await ok(['exec', `a1-${tag}`, 'cat', '/etc/hosts']), new RegExp(`cee-${tag}`));
+    assert.ok((await inspect(`c1-${tag}`)).NetworkSettings.Networks[netA]);
+    await ok(['network', 'disconnect', netA, `c1-${tag}`]);
+    assert.doesNotMatch(await ok(['exec', `c1-${tag}`, 'ip', '-o', 'link']), /eth1/);
+    assert.doesNotMatch(await ok(['exec', `a1-${tag}`, 'cat', '/etc/hosts']), new RegExp(`cee-${tag}`));
+    await ok(['rm', '-f', `c1-${tag}`]);
   });
 
   it('an --internal network has no way out', async () => {
@@ -188,7 +210,7 @@ describe('networking through CNI', () => {
     assert.equal((await httpGet(port)).trim(), 'hello-k1', 're-adopted container still published');
     assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', `k2-${tag}`])).trim(), 'exited');
     await ok(['rm', '-f', `a1-${tag}`, `k1-${tag}`, `k2-${tag}`]);
-    const bridges = JSON.parse(await ok(['network', 'inspect', netA, netB, netC])).map((n: any) => n.Options['com.docker.network.bridge.name']);
+    const bridges = JSON.parse(await ok(['network', 'inspect', netA, netB, netC])).map((n: NetworkResource) => n.Options['com.docker.network.bridge.name']!);
     await ok(['network', 'rm', netA, netB, netC]);
     const links = sh('ip', ['-o', 'link']);
     for (const b of bridges) assert.doesNotMatch(links, new RegExp(`${b}[:@]`), `bridge ${b} removed`);
