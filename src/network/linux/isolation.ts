@@ -31,6 +31,7 @@ export function networkRules(net: Pick<NetworkDefinition, 'bridge' | 'internal'>
 
 export class IptablesFirewall implements NetworkFirewall {
   private ready: Promise<void> | undefined;
+  private firstChecked: Promise<void> | undefined;
 
   constructor(private readonly iptables = 'iptables') {}
 
@@ -55,7 +56,7 @@ export class IptablesFirewall implements NetworkFirewall {
           if (!(err instanceof ToolFailed) || !/exists/i.test(err.stderr)) throw err;
         });
       }
-      await this.ensureFirst();
+      await this.putFirst();
     })().catch((err: unknown) => {
       this.ready = undefined;
       throw err;
@@ -63,7 +64,20 @@ export class IptablesFirewall implements NetworkFirewall {
     return this.ready;
   }
 
+  /**
+   * Checked once per daemon and after each network create: the CNI firewall plugin inserts its
+   * jump only when it is missing, so once ForgeOne's is first it stays first; checking on every
+   * container start would cost an iptables call on the start path (issue 8).
+   */
   async ensureFirst(): Promise<void> {
+    this.firstChecked ??= this.putFirst().catch((err: unknown) => {
+      this.firstChecked = undefined;
+      throw err;
+    });
+    return this.firstChecked;
+  }
+
+  private async putFirst(): Promise<void> {
     const rules = (await this.ipt(['-t', 'filter', '-S', 'FORWARD'])).split('\n').filter((l) => l.startsWith('-A FORWARD'));
     if (rules[0] === `-A FORWARD -j ${STAGE1}`) return;
     if (rules.includes(`-A FORWARD -j ${STAGE1}`)) await this.ipt(['-t', 'filter', '-D', 'FORWARD', '-j', STAGE1]);
@@ -72,6 +86,7 @@ export class IptablesFirewall implements NetworkFirewall {
 
   async addNetwork(net: Pick<NetworkDefinition, 'bridge' | 'internal'>): Promise<void> {
     await this.chains();
+    this.firstChecked = undefined; // a new network: the next start checks the order again
     for (const { chain, rule } of networkRules(net)) {
       if (!(await this.exists(chain, rule))) await this.ipt(['-t', 'filter', '-A', chain, ...rule]);
     }
