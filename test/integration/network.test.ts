@@ -79,6 +79,11 @@ describe('networking through CNI', () => {
     assert.match(out, /lo\s+inet 127\.0\.0\.1\/8/);
     assert.match(out, /eth0\s+inet 172\.29\.\d+\.\d+\/24/);
     assert.match(out, /default via 172\.29\.\d+\.1 dev eth0/);
+    const etc = await ok(['run', '--rm', '--dns', '10.1.2.3', '--add-host', 'gw.test:10.9.8.7', '--hostname', 'h1', env.ref, 'sh', '-c', 'cat /etc/resolv.conf /etc/hosts; hostname']);
+    assert.match(etc, /^nameserver 10\.1\.2\.3$/m);
+    assert.match(etc, /^10\.9\.8\.7\tgw\.test$/m);
+    assert.match(etc, /^172\.29\.\d+\.\d+\th1$/m);
+    assert.match(etc, /^h1$/m);
     const list = await ok(['network', 'ls']);
     assert.match(list, /\bbridge\b/);
   });
@@ -136,7 +141,13 @@ describe('networking through CNI', () => {
     let body3 = '';
     for (let i = 0; i < 20 && body3 === ''; i++) body3 = await httpGet(Number(p3.HostPort)).catch(() => (sleep(100).then(() => '')));
     assert.equal(body3.trim(), 'hello-p3');
-    await ok(['rm', '-f', `p1-${tag}`, `p2-${tag}`, `p3-${tag}`]);
+    // UDP (busybox has no UDP server to answer): the mapping is programmed and shown.
+    const udpPort = await freePort();
+    await ok(['run', '-d', '--name', `u1-${tag}`, '-p', `127.0.0.1:${udpPort}:5000/udp`, env.ref, 'sleep', '100']);
+    const u1 = (await inspect(`u1-${tag}`)).NetworkSettings;
+    assert.deepEqual(u1.Ports['5000/udp'], [{ HostIp: '127.0.0.1', HostPort: String(udpPort) }]);
+    assert.match(sh('iptables-save', ['-t', 'nat']), new RegExp(`-d 127\\.0\\.0\\.1/32 -p udp -m udp --dport ${udpPort} -j DNAT --to-destination ${u1.IPAddress.replace(/\./g, '\\.')}:5000`));
+    await ok(['rm', '-f', `p1-${tag}`, `p2-${tag}`, `p3-${tag}`, `u1-${tag}`]);
   });
 
   it('containers on two different networks cannot reach each other', async () => {

@@ -22,6 +22,8 @@ export interface PluginCall {
 }
 
 const found = new Map<string, string>();
+/** Longest a plugin may run; the bundled ones take well under a second. */
+export const PLUGIN_TIMEOUT_MS = 60_000;
 
 async function findPlugin(type: string, dirs: readonly string[]): Promise<string> {
   if (!/^[a-z0-9_-]+$/i.test(type)) throw new ForgeError('InvalidArgument', `invalid CNI plugin type "${type}"`);
@@ -55,6 +57,9 @@ export async function execPlugin(call: PluginCall): Promise<unknown> {
   };
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A hung plugin must not hold a container's lock forever (DEL runs under it).
+    const timer = setTimeout(() => child.kill('SIGKILL'), PLUGIN_TIMEOUT_MS);
+    child.on('close', () => clearTimeout(timer));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

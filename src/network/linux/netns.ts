@@ -33,6 +33,7 @@ export class BindMountNetns implements NetnsManager {
   }
 
   async remove(containerId: string): Promise<void> {
+    if (!/^[a-f0-9]{64}$/.test(containerId)) return; // never a sandbox of ours
     const file = this.pathOf(containerId);
     if (isNsMount(file)) {
       await runTool('umount', [file], 'mount').catch(async (err: unknown) => {
