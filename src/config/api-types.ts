@@ -138,6 +138,8 @@ export interface ContainerSummary {
   Labels: Record<string, string>;
   Engine: string;
   Mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean; Name?: string }>;
+  /** Published ports while attached (docker's shape; issue 7). */
+  Ports?: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>;
 }
 
 export interface ContainerInspect {

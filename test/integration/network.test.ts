@@ -122,6 +122,7 @@ describe('networking through CNI', () => {
     assert.deepEqual(settings.Ports['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
     assert.match(settings.IPAddress, /^172\.29\./);
     assert.match(settings.SandboxKey, /netns/);
+    assert.match(await ok(['ps']), new RegExp(`127\\.0\\.0\\.1:${port}->80/tcp\\s+p1-${tag}`));
     const clash = await cli(['run', '-d', '--name', `p2-${tag}`, '-p', `127.0.0.1:${port}:80`, env.ref, ...web('p2')]);
     assert.equal(clash.code, 125);
     assert.match(clash.stderr, new RegExp(`port ${port}/tcp is already in use`));

@@ -4,7 +4,7 @@ import { containerPaths } from '../../config/paths';
 import { timeAgo } from '../../util/format';
 import type { RuntimeContext } from '../context';
 import type { Container } from './find-container';
-import { networkSettings } from '../networks/settings';
+import { networkSettings, summaryPorts } from '../networks/settings';
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -50,6 +50,7 @@ export function containerSummary(rt: RuntimeContext, c: Container): ContainerSum
     Labels: c.config.labels,
     Engine: c.record.engine,
     Mounts: mounts(c, rt),
+    Ports: c.record.engine === 'native' ? summaryPorts(rt, c.record.id) : [],
   };
 }
 

@@ -1,6 +1,6 @@
 /** inspect's NetworkSettings (docker's shape) from a container's endpoints and attachments. */
 import { existsSync } from 'node:fs';
-import type { EndpointSettings, NetworkSettings } from '../../config/api-types';
+import type { ContainerSummary, EndpointSettings, NetworkSettings } from '../../config/api-types';
 import type { ContainerConfig } from '../../config/container-config';
 import { portKey } from '../../config/port-spec';
 import { interfaceAddress } from '../../network/cni/result';
@@ -8,6 +8,13 @@ import type { Attachment } from '../../network/types';
 import type { RuntimeContext } from '../context';
 import { DEFAULT_NETWORK } from './services';
 import { endpointId } from './views';
+
+/** `ps`'s published ports (docker's ContainerSummary.Ports). */
+export function summaryPorts(rt: RuntimeContext, id: string): NonNullable<ContainerSummary['Ports']> {
+  return rt.network.repo.endpointsOf(id).flatMap((e) =>
+    ((e.attachment as Attachment | undefined)?.ports ?? []).map((p) => ({ IP: p.hostIp ?? '0.0.0.0', PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol })),
+  );
+}
 
 export function networkSettings(rt: RuntimeContext, id: string, config: ContainerConfig): NetworkSettings {
   const out: NetworkSettings = { Networks: {}, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Ports: {}, SandboxKey: '' };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { exposedPorts, parsePortSpec, portKey } from '../../../src/config/port-spec';
 import { networkFlags } from '../../../src/cli/commands/containers/flags';
 import { isForgeError } from '../../../src/errors';
+import { psRow } from '../../../src/cli/commands/containers/ps-format';
 
 test('-p forms: CTR, HOST:CTR, IP:HOST:CTR, IP::CTR, /udp', () => {
   assert.deepEqual(parsePortSpec('80'), { containerPort: 80, protocol: 'tcp', hostPort: 0 });
@@ -49,4 +50,15 @@ test('network flags of run/create: --network, -p, -P, --dns, --add-host, --netwo
   for (const flags of [{ dns: ['not-an-ip'] }, { addHost: ['db'] }, { addHost: ['db:1.2.3'] }, { addHost: [':1.2.3.4'] }, { network: '' }]) {
     assert.throws(() => networkFlags(flags), (err: unknown) => isForgeError(err, 'InvalidArgument'), JSON.stringify(flags));
   }
+});
+
+test('ps shows published ports as docker does', () => {
+  const row = psRow(
+    {
+      Id: 'a'.repeat(64), Names: ['/web'], Image: 'busybox', ImageID: 'sha256:x', Command: 'httpd', Created: 0, State: 'running', Status: 'Up', Labels: {}, Engine: 'native', Mounts: [],
+      Ports: [{ IP: '127.0.0.1', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }, { IP: '0.0.0.0', PrivatePort: 53, PublicPort: 5353, Type: 'udp' }],
+    },
+    { truncate: true },
+  );
+  assert.equal(row.Ports, '127.0.0.1:8080->80/tcp, 0.0.0.0:5353->53/udp');
 });
