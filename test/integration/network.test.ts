@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -51,7 +51,8 @@ describe('networking through CNI', () => {
   const cli = (args: string[]) => env.daemon.cli(args);
   const ok = async (args: string[]) => {
     const r = await cli(args);
-    assert.equal(r.code, 0, `forgeone ${args.join(' ')}: ${r.stderr}`);
+    // On failure the daemon's last log lines say why (CNI errors are logged there).
+    assert.equal(r.code, 0, `forgeone ${args.join(' ')}: ${r.stderr}\n--- daemon log (tail) ---\n${env.daemon.log.slice(-3000)}`);
     return r.stdout;
   };
   const inspect = async (name: string) => JSON.parse(await ok(['inspect', name]))[0] as { NetworkSettings: NetworkSettings; Id: string };
@@ -66,7 +67,7 @@ describe('networking through CNI', () => {
   });
   after(async () => {
     const root = env.daemon.root;
-    const defaultBridge = JSON.parse((await env.daemon.cli(['network', 'inspect', 'bridge'])).stdout)[0].Options['com.docker.network.bridge.name'] as string;
+    const { 'bridge-name': defaultBridge } = JSON.parse(readFileSync(env.daemon.configFile, 'utf8')) as { 'bridge-name': string };
     await env.teardown();
     assert.doesNotMatch(sh('iptables-save', []), new RegExp(defaultBridge), 'test daemon bridge rules removed');
     assert.doesNotMatch(sh('ip', ['-o', 'link']), new RegExp(`${defaultBridge}:`));
