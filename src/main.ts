@@ -45,7 +45,8 @@ import type * as http from 'node:http';
 import { BindMountNetns, IptablesFirewall, PluginCniRunner } from './network';
 import { NetworksRepository } from './state/networks-repository';
 import { ensureNetworks } from './runtime/networks/default-network';
-import { detachNetworks } from './runtime/networks/attach';
+import { releaseAfterExit } from './runtime/networks/sandbox';
+import { settleReleases } from './runtime/networks/services';
 
 export interface DaemonOptions {
   root: string;
@@ -151,12 +152,13 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
         mutex: new Limiter(1),
         hostsMutex: new Limiter(1),
         reservedPorts: new Map(),
+        releases: new Set(),
       },
     };
     monitor.bind(rt);
     monitor.restartHook = restartAfterExit;
     monitor.autoRemoveHook = (r, id) => removeContainer(r, id, { force: true, volumes: true }).then(() => undefined);
-    monitor.exitHook = (r, id) => detachNetworks(r, id);
+    monitor.exitHook = releaseAfterExit;
     await ensureNetworks(rt);
     await recover(rt);
     await recoverContainers(rt);
@@ -183,6 +185,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
         if (stopped) return;
         stopped = true;
         monitor.stopAll();
+        await settleReleases(rt.network); // CNI DELs of removed containers (issue 7)
         await wasm.close(); // standby hosts only: running WASM tasks outlive the daemon
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -33,7 +33,7 @@ export async function removeContainer(rt: RuntimeContext, input: string, options
     rt.containers.updateState(id, { status: 'removing' });
     rt.monitor.unwatch(id);
     await engine.delete(id);
-    await releaseSandbox(rt, id); // CNI DEL, endpoints, netns (issue 7)
+    await releaseSandbox(rt, id, { background: true }); // CNI DEL, endpoints, netns (issue 7)
     reclaimed = await rt.snapshotter.usage(id).then((u) => u.bytes).catch(() => 0);
     await rt.snapshotter.unmount(id);
     await rt.snapshotter.removeContainerLayer(id);

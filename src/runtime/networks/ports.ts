@@ -8,6 +8,7 @@ import type { PortRequest } from '../../config/port-spec';
 import { checkHostPort, conflictError, pickHostPort } from '../../network/host-ports';
 import type { Attachment, PortMapping } from '../../network/types';
 import type { RuntimeContext } from '../context';
+import { settleReleases } from './services';
 
 function overlapping(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
@@ -25,6 +26,7 @@ function portsInUse(rt: RuntimeContext, exceptContainer: string): PortMapping[] 
 
 export async function reservePorts(rt: RuntimeContext, containerId: string, requests: readonly PortRequest[]): Promise<PortMapping[]> {
   if (!requests.length) return [];
+  await settleReleases(rt.network); // a port of a container just removed is free once its DEL is done
   return rt.network.mutex.run(async () => {
     const used = portsInUse(rt, containerId);
     const chosen: PortMapping[] = [];

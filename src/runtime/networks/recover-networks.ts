@@ -12,8 +12,10 @@ import type { Attachment } from '../../network/types';
 import type { RuntimeContext } from '../context';
 import { detachOne } from './attach';
 import { syncHosts } from './etc-sync';
+import { settleReleases } from './services';
 
 export async function recoverNetworking(rt: RuntimeContext): Promise<void> {
+  await settleReleases(rt.network); // removals finished by container recovery release in the background
   const touched = new Set<string>();
   for (const e of rt.network.repo.allEndpoints()) {
     const record = rt.containers.get(e.containerId);

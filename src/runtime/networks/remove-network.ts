@@ -10,13 +10,14 @@ import { deleteLink } from '../../network/linux/links';
 import type { NetworkRecord } from '../../state/types';
 import type { RuntimeContext } from '../context';
 import { findNetwork } from './find-network';
-import { DEFAULT_NETWORK } from './services';
+import { DEFAULT_NETWORK, settleReleases } from './services';
 
 export async function removeNetwork(rt: RuntimeContext, input: string): Promise<void> {
   const net = findNetwork(rt, input);
   if (net.name === DEFAULT_NETWORK) {
     throw new ForgeError('PermissionDenied', `${net.name} is a pre-defined network and cannot be removed`);
   }
+  await settleReleases(rt.network);
   await rt.network.mutex.run(async () => {
     const endpoints = rt.network.repo.endpointsOn(net.id);
     if (endpoints.length) {
@@ -40,6 +41,7 @@ export async function dismantle(rt: RuntimeContext, net: NetworkRecord): Promise
 
 export async function pruneNetworks(rt: RuntimeContext): Promise<{ NetworksDeleted: string[] }> {
   const deleted: string[] = [];
+  await settleReleases(rt.network);
   await rt.network.mutex.run(async () => {
     for (const net of rt.network.repo.all()) {
       if (net.name === DEFAULT_NETWORK || rt.network.repo.endpointsOn(net.id).length) continue;

@@ -46,11 +46,31 @@ export async function prepareSandbox(rt: RuntimeContext, id: string, config: Con
   return rt.network.netns.ensure(id);
 }
 
-/** DEL of what is attached, the endpoints, the namespace; peers' /etc/hosts rewritten. */
-export async function releaseSandbox(rt: RuntimeContext, id: string): Promise<void> {
-  const networkIds = rt.network.repo.endpointsOf(id).map((e) => e.networkId);
-  await detachNetworks(rt, id, { syncPeers: false });
-  for (const netId of networkIds) rt.network.repo.removeEndpoint(id, netId);
-  await rt.network.netns.remove(id);
-  if (networkIds.length) await syncHosts(rt, id, networkIds);
+/**
+ * DEL of what is attached, the endpoints, the namespace; peers' /etc/hosts rewritten.
+ * `background`: `rm` does not wait for CNI DEL (~120 ms here, issue 8): the endpoint rows stay
+ * until DEL is done, so a daemon killed meanwhile still finds them at recovery (their container
+ * is gone, so recovery DELs them); port allocation, network rm and daemon stop wait for it.
+ */
+export async function releaseSandbox(rt: RuntimeContext, id: string, options: { background?: boolean } = {}): Promise<void> {
+  const endpoints = rt.network.repo.endpointsOf(id);
+  const networkIds = endpoints.map((e) => e.networkId);
+  const work = async () => {
+    await detachNetworks(rt, id, { syncPeers: false });
+    for (const netId of networkIds) rt.network.repo.removeEndpoint(id, netId);
+    await rt.network.netns.remove(id);
+    if (networkIds.length) await syncHosts(rt, id, networkIds);
+  };
+  if (!options.background || !endpoints.some((e) => e.attachment)) return work();
+  const release: Promise<void> = work()
+    .catch((err: unknown) => rt.logger.warn('releasing the network of a removed container failed', { id, error: (err as Error).message }))
+    .finally(() => rt.network.releases.delete(release));
+  rt.network.releases.add(release);
+}
+
+/** The exit hook: DEL at once, except for --rm containers, whose removal follows and DELs. */
+export async function releaseAfterExit(rt: RuntimeContext, id: string): Promise<void> {
+  const record = rt.containers.get(id);
+  if ((record?.config as ContainerConfig | undefined)?.autoRemove) return;
+  await detachNetworks(rt, id);
 }

@@ -20,6 +20,16 @@ export interface NetworkServices {
   readonly hostsMutex: Limiter;
   /** Ports chosen for containers whose ADD is under way (not in the database yet). */
   readonly reservedPorts: Map<string, PortMapping[]>;
+  /**
+   * Releases (CNI DEL) of removed containers still running in the background: port allocation,
+   * network removal and daemon stop wait for them (see sandbox.ts releaseSandbox).
+   */
+  readonly releases: Set<Promise<void>>;
+}
+
+/** Waits for background releases (never throws: each logs its own failure). */
+export async function settleReleases(network: NetworkServices): Promise<void> {
+  while (network.releases.size) await Promise.allSettled([...network.releases]);
 }
 
 /** The name docker gives the default network; `--network bridge` and no --network mean it. */
