@@ -222,6 +222,13 @@ describe('networking through CNI', () => {
     await env.daemon.launch();
     assert.equal((await httpGet(port)).trim(), 'hello-k1', 're-adopted container still published');
     assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', `k2-${tag}`])).trim(), 'exited');
+    // rm returns before CNI DEL is done (it runs in the background): a crash right then must not leak.
+    await ok(['run', '-d', '--name', `k3-${tag}`, '--network', netA, '-p', '127.0.0.1::80', env.ref, 'sleep', '1000']);
+    ids.push((await inspect(`k3-${tag}`)).Id);
+    ips.push(await ipOn(`k3-${tag}`, netA));
+    await ok(['rm', '-f', `k3-${tag}`]);
+    await env.daemon.kill9();
+    await env.daemon.launch();
     await ok(['rm', '-f', `a1-${tag}`, `k1-${tag}`, `k2-${tag}`]);
     const bridges = JSON.parse(await ok(['network', 'inspect', netA, netB, netC])).map((n: NetworkResource) => n.Options['com.docker.network.bridge.name']!);
     await ok(['network', 'rm', netA, netB, netC]);
