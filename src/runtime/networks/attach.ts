@@ -5,9 +5,9 @@
  * attachment is saved before the start goes on, so a daemon killed at any point leaves a
  * record that recovery can DEL.
  *
- * Cost, measured here (2 vCPU VM): loopback ~5 ms, bridge+firewall ADD ~80 ms, +portmap ~50 ms;
- * DEL ~100 ms. This is the start path's largest share (issue 8): a pool of sandboxes attached
- * ahead of time would move it off the critical path (docs/networking.md).
+ * Cost, measured here (2 vCPU VM): loopback ~5 ms, bridge+firewall ADD ~50-110 ms, +portmap
+ * ~50 ms; DEL ~120 ms. ADD is the start path's largest share (issue 8): a pool of sandboxes
+ * attached ahead of time would move it off the critical path (docs/networking.md).
  */
 import type { ContainerConfig } from '../../config/container-config';
 import { buildConflist, loopbackConflist } from '../../network/cni/conflist';
