@@ -82,3 +82,22 @@ export function exposedPorts(exposed: Record<string, unknown> | undefined): Port
 export function portKey(p: { containerPort: number; protocol: PortProtocol }): string {
   return `${p.containerPort}/${p.protocol}`;
 }
+
+/**
+ * Docker's HostConfig.PortBindings (`{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}`) → port
+ * requests, for the Docker-compatible create. An empty HostPort is a free port; an empty or
+ * 0.0.0.0 HostIp every address.
+ */
+export function portsFromDockerBindings(bindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined): PortRequest[] {
+  const out: PortRequest[] = [];
+  for (const [key, list] of Object.entries(bindings ?? {})) {
+    const m = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(key);
+    if (!m) throw new ForgeError('InvalidArgument', `invalid port "${key}" in PortBindings: use PORT[/tcp|udp]`);
+    for (const b of list ?? []) { // null or []: exposed, not published
+      const hostIp = b.HostIp && b.HostIp !== '0.0.0.0' ? b.HostIp : undefined;
+      const spec = `${hostIp ?? '0.0.0.0'}:${b.HostPort ?? ''}:${m[1]}/${(m[2] ?? 'tcp').toLowerCase()}`;
+      out.push(parsePortSpec(spec));
+    }
+  }
+  return out;
+}

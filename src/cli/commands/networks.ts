@@ -81,7 +81,7 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .command('create <name>')
     .description('create a bridge network')
     .option('-d, --driver <driver>', 'network driver (only bridge)')
-    .option('--subnet <cidr>', 'IPv4 subnet, e.g. 10.89.5.0/24 (default: a free /24 of the daemon\'s pool)')
+    .option('--subnet <cidr>', 'IPv4 subnet, e.g. 10.91.5.0/24 (default: a free /24 of the daemon\'s pool)')
     .option('--gateway <ip>', 'gateway address in the subnet (default: its first address)')
     .option('--internal', 'no route out of the network (no NAT, no default route)')
     .option('--label <k=v>', 'set a label', collect)

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exposedPorts, parsePortSpec, portKey } from '../../../src/config/port-spec';
+import { exposedPorts, parsePortSpec, portKey, portsFromDockerBindings } from '../../../src/config/port-spec';
 import { networkFlags } from '../../../src/cli/commands/containers/flags';
 import { isForgeError } from '../../../src/errors';
 import { psRow } from '../../../src/cli/commands/containers/ps-format';
@@ -61,4 +61,15 @@ test('ps shows published ports as docker does', () => {
     { truncate: true },
   );
   assert.equal(row.Ports, '127.0.0.1:8080->80/tcp, 0.0.0.0:5353->53/udp');
+});
+
+test("docker's PortBindings → port requests (for the Docker-compatible create)", () => {
+  assert.deepEqual(portsFromDockerBindings({ '80/tcp': [{ HostIp: '', HostPort: '8080' }, { HostIp: '127.0.0.1', HostPort: '' }], '53/udp': null, '9000': [{}] }), [
+    { containerPort: 9000, protocol: 'tcp', hostPort: 0 },
+    { containerPort: 80, protocol: 'tcp', hostPort: 8080 },
+    { containerPort: 80, protocol: 'tcp', hostPort: 0, hostIp: '127.0.0.1' },
+  ]);
+  assert.deepEqual(portsFromDockerBindings(undefined), []);
+  assert.throws(() => portsFromDockerBindings({ '80/sctp': [] }), (err: unknown) => isForgeError(err, 'InvalidArgument'));
+  assert.throws(() => portsFromDockerBindings({ '80/tcp': [{ HostPort: '99999' }] }), (err: unknown) => isForgeError(err, 'InvalidArgument'));
 });
