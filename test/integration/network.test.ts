@@ -123,6 +123,7 @@ describe('networking through CNI', () => {
     assert.deepEqual(settings.Ports['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
     assert.match(settings.IPAddress, /^172\.29\./);
     assert.match(settings.SandboxKey, /netns/);
+    assert.equal((await ok(['port', `p1-${tag}`])).trim(), `80/tcp -> 127.0.0.1:${port}`);
     assert.match(await ok(['ps']), new RegExp(`127\\.0\\.0\\.1:${port}->80/tcp\\s+p1-${tag}`));
     const clash = await cli(['run', '-d', '--name', `p2-${tag}`, '-p', `127.0.0.1:${port}:80`, env.ref, ...web('p2')]);
     assert.equal(clash.code, 125);

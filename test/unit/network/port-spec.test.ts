@@ -4,6 +4,7 @@ import { exposedPorts, parsePortSpec, portKey, portsFromDockerBindings } from '.
 import { networkFlags } from '../../../src/cli/commands/containers/flags';
 import { isForgeError } from '../../../src/errors';
 import { psRow } from '../../../src/cli/commands/containers/ps-format';
+import { portLines } from '../../../src/cli/commands/containers/port';
 
 test('-p forms: CTR, HOST:CTR, IP:HOST:CTR, IP::CTR, /udp', () => {
   assert.deepEqual(parsePortSpec('80'), { containerPort: 80, protocol: 'tcp', hostPort: 0 });
@@ -72,4 +73,12 @@ test("docker's PortBindings → port requests (for the Docker-compatible create)
   assert.deepEqual(portsFromDockerBindings(undefined), []);
   assert.throws(() => portsFromDockerBindings({ '80/sctp': [] }), (err: unknown) => isForgeError(err, 'InvalidArgument'));
   assert.throws(() => portsFromDockerBindings({ '80/tcp': [{ HostPort: '99999' }] }), (err: unknown) => isForgeError(err, 'InvalidArgument'));
+});
+
+test('port: docker-style lines, one port filtered, NotFound for one not published', () => {
+  const ports = { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostIp: '0.0.0.0', HostPort: '5353' }], '443/tcp': null };
+  assert.deepEqual(portLines(ports), ['80/tcp -> 127.0.0.1:8080', '53/udp -> 0.0.0.0:5353']);
+  assert.deepEqual(portLines(ports, '80'), ['127.0.0.1:8080']);
+  assert.deepEqual(portLines(ports, '53/udp'), ['0.0.0.0:5353']);
+  assert.throws(() => portLines(ports, '443'), (err: unknown) => isForgeError(err, 'NotFound'));
 });
