@@ -47,6 +47,7 @@ import { NetworksRepository } from './state/networks-repository';
 import { ensureNetworks } from './runtime/networks/default-network';
 import { releaseAfterExit } from './runtime/networks/sandbox';
 import { settleReleases } from './runtime/networks/services';
+import { SandboxPool } from './runtime/networks/pool';
 
 export interface DaemonOptions {
   root: string;
@@ -153,6 +154,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
         hostsMutex: new Limiter(1),
         reservedPorts: new Map(),
         releases: new Set(),
+        pool: new SandboxPool(config['network-sandbox-pool']),
       },
     };
     monitor.bind(rt);
@@ -162,6 +164,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
     await ensureNetworks(rt);
     await recover(rt);
     await recoverContainers(rt);
+    rt.network.pool.fill(rt); // after recovery cleaned the previous daemon's pooled sandboxes
     const server = createApiServer(rt);
     await listenOnSocket(server, { socket: paths.socket, group: groupId(config.group) });
     let metricsServer: http.Server | undefined;
@@ -186,6 +189,7 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
         stopped = true;
         monitor.stopAll();
         await settleReleases(rt.network); // CNI DELs of removed containers (issue 7)
+        await rt.network.pool.drain(rt);
         await wasm.close(); // standby hosts only: running WASM tasks outlive the daemon
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

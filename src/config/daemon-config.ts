@@ -82,6 +82,12 @@ export const DaemonConfigSchema = z
     /** Subnets of user networks created without --subnet are /24s taken from this range. */
     'network-pool': z.string().regex(CIDR_V4, 'an IPv4 CIDR like 10.90.0.0/16').default('10.90.0.0/16'),
     /** Where the CNI plugins are (Debian's containernetworking-plugins; /opt/cni/bin upstream). */
+    /**
+     * Sandboxes (namespace + loopback + default bridge ADD) kept attached ahead of time, so a
+     * container on the default network with no published ports starts without waiting for CNI
+     * ADD (issue 8). 0 (default) turns the pool off; experimental.
+     */
+    'network-sandbox-pool': z.number().int().min(0).max(16).default(0),
     'cni-plugin-dirs': z.array(z.string()).default(['/usr/lib/cni', '/opt/cni/bin']),
   })
   .strict();

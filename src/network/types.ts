@@ -64,6 +64,8 @@ export interface Attachment {
   conflist: CniConflist;
   result: CniResult;
   ports: PortMapping[];
+  /** The CNI container ID ADD used when it was not the container's (a pooled sandbox). */
+  cniContainerId?: string;
 }
 
 /** What a sandbox's interface got: parsed from a CNI result. */
@@ -97,6 +99,8 @@ export interface NetnsManager {
   ensure(containerId: string): Promise<string>;
   /** Unmounts and deletes it; absent is fine. */
   remove(containerId: string): Promise<void>;
+  /** Moves the namespace of `fromId` to `toId`'s path (a pooled sandbox given to a container). */
+  adopt(fromId: string, toId: string): Promise<void>;
   /** Container IDs with a namespace file (for recovery). */
   list(): Promise<string[]>;
 }

@@ -248,3 +248,52 @@ describe('networking through CNI', () => {
     for (const b of bridges) assert.doesNotMatch(rules, new RegExp(`${b}\\b`));
   });
 });
+
+describe('networking: the sandbox pool (network-sandbox-pool)', () => {
+  let env: BusyboxDaemon;
+  let subnetPrefix = '';
+  const ok = async (args: string[]) => {
+    const r = await env.daemon.cli(args);
+    assert.equal(r.code, 0, `forgeone ${args.join(' ')}: ${r.stderr}\n--- daemon log (tail) ---\n${env.daemon.log.slice(-3000)}`);
+    return r.stdout;
+  };
+  const pooled = () => {
+    const dir = path.join(env.daemon.runroot, 'netns');
+    return existsSync(dir) ? readdirSync(dir).length : 0;
+  };
+  const waitPooled = async (n: number) => {
+    for (let i = 0; i < 100 && pooled() !== n; i++) await sleep(50);
+    assert.equal(pooled(), n, 'the pool filled');
+  };
+
+  before(async () => {
+    env = await startBusyboxDaemon({ config: { 'network-sandbox-pool': 2 } });
+    const config = JSON.parse(readFileSync(env.daemon.configFile, 'utf8')) as { 'bridge-subnet': string };
+    subnetPrefix = config['bridge-subnet'].replace(/\.0\/24$/, '.');
+  });
+  after(async () => {
+    await env.teardown();
+    assert.doesNotMatch(sh('iptables-save', []), new RegExp(`${subnetPrefix.replace(/\./g, '\\.')}\\d+/32`), 'no rule left for a pooled address');
+  });
+
+  it('a container on the default network gets a pooled sandbox: address, route, DEL at rm; the pool refills', async () => {
+    await waitPooled(2);
+    const out = await ok(['run', '--rm', env.ref, 'sh', '-c', 'ip -4 -o addr show; ip route']);
+    assert.match(out, /lo\s+inet 127\.0\.0\.1\/8/);
+    assert.match(out, new RegExp(`eth0\\s+inet ${subnetPrefix.replace(/\./g, '\\.')}\\d+/24`));
+    assert.match(out, /default via/);
+    await ok(['run', '-d', '--name', 'pooled', env.ref, 'sleep', '1000']);
+    const ip = JSON.parse(await ok(['inspect', 'pooled']))[0].NetworkSettings.IPAddress as string;
+    assert.match(await ok(['exec', 'pooled', 'ip', '-4', '-o', 'addr', 'show', 'eth0']), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/24`));
+    await ok(['rm', '-f', 'pooled']);
+    await waitPooled(2);
+    // A daemon crash leaves pooled sandboxes behind: recovery releases them and the pool refills.
+    await env.daemon.kill9();
+    await env.daemon.launch();
+    await waitPooled(2);
+    const leases = () => readdirSync(path.join(env.daemon.root, 'network', 'ipam', 'bridge')).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
+    for (let i = 0; i < 100 && leases().length !== 2; i++) await sleep(50);
+    assert.equal(leases().length, 2, `only the new pool's leases remain: ${leases().join(' ')}`);
+    assert.match(env.daemon.log, /releasing the network of a container that stopped while the daemon was down|collecting a leaked IP lease/);
+  });
+});

@@ -45,6 +45,15 @@ export class BindMountNetns implements NetnsManager {
     await fs.rm(file, { force: true });
   }
 
+  async adopt(fromId: string, toId: string): Promise<void> {
+    const from = this.pathOf(fromId);
+    const to = this.pathOf(toId);
+    if (isNsMount(to)) await runTool('umount', [to], 'mount');
+    await fs.writeFile(to, '', { mode: 0o400 });
+    await runTool('mount', ['--bind', from, to], 'mount');
+    await this.remove(fromId);
+  }
+
   async list(): Promise<string[]> {
     try {
       return (await fs.readdir(this.dir)).filter((n) => /^[a-f0-9]{64}$/.test(n));

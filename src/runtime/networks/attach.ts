@@ -25,6 +25,10 @@ export async function attachNetworks(rt: RuntimeContext, id: string, config: Con
   // A previous run's attachments (a crash between exit and DEL): released before a new ADD.
   if (endpoints.some((e) => e.attachment)) await detachNetworks(rt, id, { syncPeers: false });
   try {
+    if (await rt.network.pool.adopt(rt, id, config, endpoints)) {
+      await syncHosts(rt, id, endpoints.map((e) => e.networkId));
+      return;
+    }
     await rt.network.cni.add(loopbackConflist(), { containerId: id, netns, ifname: 'lo' });
     for (const [index, e] of endpoints.entries()) {
       const ports = index === 0 ? await reservePorts(rt, id, config.ports ?? []) : [];
@@ -61,7 +65,7 @@ export async function detachOne(rt: RuntimeContext, id: string, e: EndpointRecor
   if (!att) return;
   const started = performance.now();
   try {
-    await rt.network.cni.del(att.conflist, { containerId: id, netns: rt.network.netns.pathOf(id), ifname: att.ifname }, att.result);
+    await rt.network.cni.del(att.conflist, { containerId: att.cniContainerId ?? id, netns: rt.network.netns.pathOf(id), ifname: att.ifname }, att.result);
   } catch (err) {
     rt.logger.warn('CNI DEL failed', { id, network: e.networkId, error: (err as Error).message });
   }

@@ -6,6 +6,7 @@
 import type { CniRunner, NetnsManager, NetworkFirewall, PortMapping } from '../../network/types';
 import type { NetworksRepository } from '../../state/networks-repository';
 import type { Limiter } from '../../util/concurrency';
+import type { SandboxPool } from './pool';
 
 export interface NetworkServices {
   readonly repo: NetworksRepository;
@@ -25,6 +26,8 @@ export interface NetworkServices {
    * network removal and daemon stop wait for them (see sandbox.ts releaseSandbox).
    */
   readonly releases: Set<Promise<void>>;
+  /** Sandboxes attached ahead of time (off unless network-sandbox-pool > 0). */
+  readonly pool: SandboxPool;
 }
 
 /** Waits for background releases (never throws: each logs its own failure). */

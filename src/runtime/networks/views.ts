@@ -9,6 +9,7 @@ export function networkResource(rt: RuntimeContext, net: NetworkRecord): Network
   const containers: NetworkResource['Containers'] = {};
   for (const e of rt.network.repo.endpointsOn(net.id)) {
     const record = rt.containers.get(e.containerId);
+    if (!record) continue; // a pooled sandbox, or a removed container whose DEL is under way
     const att = e.attachment as Attachment | undefined;
     const addr = att ? interfaceAddress(att.result, att.ifname) : undefined;
     containers[e.containerId] = {
