@@ -6,7 +6,8 @@
  * - A *network* is a Linux bridge with a subnet (NetworkDefinition), kept in the database; the
  *   default one is named `bridge` (docker's name) and comes from the daemon config.
  * - A *sandbox* is a container's network namespace: a bind-mounted nsfs file under the runroot
- *   (Netns), created at create so its path can go into the OCI spec, removed at rm.
+ *   (Netns); its path goes into the OCI spec at create, the namespace is made (or taken from the
+ *   pool) at first start, removed at rm.
  * - An *attachment* is one CNI ADD of a network's conflist into a sandbox (interface eth0, eth1…).
  *   Its conflist (with the runtime config, e.g. port mappings) and result are saved, because DEL
  *   must be given exactly what ADD was — also after a daemon crash.
@@ -99,7 +100,7 @@ export interface NetnsManager {
   ensure(containerId: string): Promise<string>;
   /** Unmounts and deletes it; absent is fine. */
   remove(containerId: string): Promise<void>;
-  /** Moves the namespace of `fromId` to `toId`'s path (a pooled sandbox given to a container). */
+  /** Bind-mounts the namespace of `fromId` on `toId`'s path (a pooled sandbox given to a container); `fromId`'s file stays until removed. */
   adopt(fromId: string, toId: string): Promise<void>;
   /** Container IDs with a namespace file (for recovery). */
   list(): Promise<string[]>;

@@ -1,8 +1,9 @@
 /**
  * Network namespaces as bind-mounted nsfs files in `<runroot>/netns/<container id>`: a
  * short-lived `unshare --net=FILE true` creates the namespace and pins it with the bind mount,
- * so it lives without any process in it — before the container starts (its path goes in the
- * OCI spec) and after it exits (CNI DEL needs it). Removed by unmounting and deleting the file.
+ * so it lives without any process in it — from the container's first start (its path is in the
+ * OCI spec from create) until rm (CNI DEL needs it after the task exits). Removed by unmounting
+ * and deleting the file.
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -51,7 +52,6 @@ export class BindMountNetns implements NetnsManager {
     if (isNsMount(to)) await runTool('umount', [to], 'mount');
     await fs.writeFile(to, '', { mode: 0o400 });
     await runTool('mount', ['--bind', from, to], 'mount');
-    await this.remove(fromId);
   }
 
   async list(): Promise<string[]> {

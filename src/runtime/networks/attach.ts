@@ -19,16 +19,19 @@ import { reservePorts } from './ports';
 
 /** ADD of every network the container is on. No-op for --network none/host (no endpoints). */
 export async function attachNetworks(rt: RuntimeContext, id: string, config: ContainerConfig): Promise<void> {
-  const endpoints = rt.network.repo.endpointsOf(id);
+  let endpoints = rt.network.repo.endpointsOf(id);
   if (!endpoints.length) return;
-  const netns = await rt.network.netns.ensure(id);
   // A previous run's attachments (a crash between exit and DEL): released before a new ADD.
-  if (endpoints.some((e) => e.attachment)) await detachNetworks(rt, id, { syncPeers: false });
+  if (endpoints.some((e) => e.attachment)) {
+    await detachNetworks(rt, id, { syncPeers: false });
+    endpoints = rt.network.repo.endpointsOf(id);
+  }
+  if (await rt.network.pool.adopt(rt, id, config, endpoints)) {
+    await syncHosts(rt, id, endpoints.map((e) => e.networkId));
+    return;
+  }
+  const netns = await rt.network.netns.ensure(id);
   try {
-    if (await rt.network.pool.adopt(rt, id, config, endpoints)) {
-      await syncHosts(rt, id, endpoints.map((e) => e.networkId));
-      return;
-    }
     await rt.network.cni.add(loopbackConflist(), { containerId: id, netns, ifname: 'lo' });
     for (const [index, e] of endpoints.entries()) {
       const ports = index === 0 ? await reservePorts(rt, id, config.ports ?? []) : [];

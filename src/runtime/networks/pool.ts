@@ -71,11 +71,19 @@ export class SandboxPool {
     if (!poolId) return false;
     const pooled = rt.network.repo.endpointsOf(poolId)[0]?.attachment as Attachment | undefined;
     if (!pooled) return false;
+    const started = performance.now();
     await rt.network.netns.adopt(poolId, id);
     // The container's row first: a crash between the two writes leaves two rows for one
     // attachment, and recovery's DELs are idempotent.
     rt.network.repo.setAttachment(id, net.id, { ...pooled, cniContainerId: pooled.cniContainerId ?? poolId } satisfies Attachment);
     rt.network.repo.removeEndpoint(poolId, net.id);
+    // The pool's own file is unmounted off the start path (daemon stop waits for it).
+    const cleanup: Promise<void> = rt.network.netns
+      .remove(poolId)
+      .catch((err: unknown) => rt.logger.warn('cannot remove a pooled namespace file', { error: (err as Error).message }))
+      .finally(() => rt.network.releases.delete(cleanup));
+    rt.network.releases.add(cleanup);
+    rt.logger.debug('network sandbox adopted from the pool', { id, ms: Math.round(performance.now() - started) });
     return true;
   }
 

@@ -1,6 +1,7 @@
 /**
- * At create: which networks a container joins (its endpoints) and its network namespace, made
- * now because the namespace's path is written into the OCI spec once. At rm: everything undone.
+ * At create: which networks a container joins (its endpoints) and the path of its network
+ * namespace, written into the OCI spec once (the namespace is made at first start). At rm:
+ * everything undone.
  */
 import { ForgeError } from '../../errors';
 import type { ContainerConfig } from '../../config/container-config';
@@ -37,13 +38,16 @@ export function checkNetworkMode(rt: RuntimeContext, config: ContainerConfig): s
   return warnings;
 }
 
-/** Records the container's endpoint and makes its namespace; the namespace path, or undefined. */
+/**
+ * Records the container's endpoint; returns the namespace path for the spec, or undefined. The
+ * namespace itself is made at start (or taken from the pool), when CNI needs it.
+ */
 export async function prepareSandbox(rt: RuntimeContext, id: string, config: ContainerConfig): Promise<string | undefined> {
   const mode = config.networkMode;
   if (mode === 'none' || mode === 'host' || mode.startsWith('container:')) return undefined;
   const net = findNetwork(rt, mode === 'default' ? DEFAULT_NETWORK : mode);
   rt.network.repo.addEndpoint({ containerId: id, networkId: net.id, position: 0, aliases: config.networkAliases ?? [] });
-  return rt.network.netns.ensure(id);
+  return rt.network.netns.pathOf(id);
 }
 
 /**
