@@ -161,7 +161,10 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
     monitor.restartHook = restartAfterExit;
     monitor.autoRemoveHook = (r, id) => removeContainer(r, id, { force: true, volumes: true }).then(() => undefined);
     monitor.exitHook = releaseAfterExit;
-    await ensureNetworks(rt);
+    // Without iptables or the CNI plugins the daemon still serves images and --network none/host.
+    await ensureNetworks(rt).catch((err: unknown) =>
+      log.error('networking is unavailable: the default bridge network could not be set up', { error: (err as Error).message, hint: 'install iptables and containernetworking-plugins' }),
+    );
     await recover(rt);
     await recoverContainers(rt);
     rt.network.pool.fill(rt); // after recovery cleaned the previous daemon's pooled sandboxes
