@@ -33,7 +33,6 @@ export async function removeContainer(rt: RuntimeContext, input: string, options
     rt.containers.updateState(id, { status: 'removing' });
     rt.monitor.unwatch(id);
     await engine.delete(id);
-    await releaseSandbox(rt, id, { background: true }); // CNI DEL, endpoints, netns (issue 7)
     reclaimed = await rt.snapshotter.usage(id).then((u) => u.bytes).catch(() => 0);
     await rt.snapshotter.unmount(id);
     await rt.snapshotter.removeContainerLayer(id);
@@ -47,6 +46,9 @@ export async function removeContainer(rt: RuntimeContext, input: string, options
     }
     rt.containers.delete(id);
     rt.events.publish('/containers/destroy', id, { name: c.record.name });
+    // CNI DEL, endpoints, netns (issue 7): in the background, after the removal is reported, so
+    // it does not compete with it; the endpoint rows stay until done (recovery finishes it).
+    await releaseSandbox(rt, id, { background: true });
   });
   return reclaimed;
 }
