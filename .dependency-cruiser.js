@@ -77,6 +77,15 @@ module.exports = {
       },
     },
     {
+      name: 'network-host-access-in-adapters-only',
+      severity: 'error',
+      comment:
+        'network/ (issue 7): only its Linux adapters (network/linux/) and the CNI plugin executor ' +
+        'start processes; conflists, subnets and /etc/hosts rendering stay pure and unit-tested.',
+      from: { path: '^src/network/', pathNot: '^src/network/(linux/|cni/plugin-exec\\.ts$|index\\.ts$)' },
+      to: { path: '^child_process$|^node:child_process$', dependencyTypes: ['core'] },
+    },
+    {
       name: 'nothing-imports-main',
       severity: 'error',
       comment: 'src/main.ts wires concrete implementations together; only the entry points in bin/ load it.',

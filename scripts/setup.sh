@@ -17,7 +17,7 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 # building better-sqlite3 from source needs (HOST-NOTES item 4). Later issues add to this list.
 PACKAGES=(
   crun runc conmon catatonit attr zstd
-  containernetworking-plugins iptables
+  containernetworking-plugins iptables iproute2
   skopeo umoci docker-registry busybox-static
   apache2-utils openssl prometheus python3-prometheus-client curl
   make g++ python3 git ca-certificates

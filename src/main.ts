@@ -42,6 +42,12 @@ import { readHostLimits } from './security/rlimits';
 import { detectCgroupReader, PromDaemonMetrics } from './metrics';
 import { createMetricsServer, listenOnAddress } from './api/metrics-server';
 import type * as http from 'node:http';
+import { BindMountNetns, IptablesFirewall, PluginCniRunner } from './network';
+import { NetworksRepository } from './state/networks-repository';
+import { ensureNetworks } from './runtime/networks/default-network';
+import { releaseAfterExit } from './runtime/networks/sandbox';
+import { settleReleases } from './runtime/networks/services';
+import { SandboxPool } from './runtime/networks/pool';
 
 export interface DaemonOptions {
   root: string;
@@ -137,12 +143,31 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
       pendingAttachments: new PendingAttachments(),
       execSessions: new ExecSessions(),
       metrics,
+      // Networking (issue 7): CNI state (leases) under the root, namespaces under the runroot.
+      network: {
+        repo: new NetworksRepository(db),
+        cni: new PluginCniRunner(config['cni-plugin-dirs']),
+        netns: new BindMountNetns(path.join(paths.runroot, 'netns')),
+        firewall: new IptablesFirewall(),
+        ipamDir: path.join(paths.root, 'network', 'ipam'),
+        mutex: new Limiter(1),
+        hostsMutex: new Limiter(1),
+        reservedPorts: new Map(),
+        releases: new Set(),
+        pool: new SandboxPool(config['network-sandbox-pool']),
+      },
     };
     monitor.bind(rt);
     monitor.restartHook = restartAfterExit;
     monitor.autoRemoveHook = (r, id) => removeContainer(r, id, { force: true, volumes: true }).then(() => undefined);
+    monitor.exitHook = releaseAfterExit;
+    // Without iptables or the CNI plugins the daemon still serves images and --network none/host.
+    await ensureNetworks(rt).catch((err: unknown) =>
+      log.error('networking is unavailable: the default bridge network could not be set up', { error: (err as Error).message, hint: 'install iptables and containernetworking-plugins' }),
+    );
     await recover(rt);
     await recoverContainers(rt);
+    rt.network.pool.fill(rt); // after recovery cleaned the previous daemon's pooled sandboxes
     const server = createApiServer(rt);
     await listenOnSocket(server, { socket: paths.socket, group: groupId(config.group) });
     let metricsServer: http.Server | undefined;
@@ -166,6 +191,8 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
         if (stopped) return;
         stopped = true;
         monitor.stopAll();
+        await settleReleases(rt.network); // CNI DELs of removed containers (issue 7)
+        await rt.network.pool.drain(rt);
         await wasm.close(); // standby hosts only: running WASM tasks outlive the daemon
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

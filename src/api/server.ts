@@ -19,6 +19,7 @@ import { registerImageRoutes } from './routes/images';
 import { registerSystemRoutes } from './routes/system';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerDockerRoutes } from './docker/routes';
+import { registerNetworkRoutes } from './routes/networks';
 
 export function createRouter(rt: RuntimeContext): Router {
   const router = new Router();
@@ -30,6 +31,7 @@ export function createRouter(rt: RuntimeContext): Router {
   registerArchiveRoutes(router, rt);
   registerVolumeRoutes(router, rt);
   registerMetricsRoutes(router, rt);
+  registerNetworkRoutes(router, rt);
   return router;
 }
 

@@ -20,9 +20,10 @@ const daemon = (): Register => (require('./commands/daemon') as typeof import('.
 const containers = (): Register => (require('./commands/containers/register') as typeof import('./commands/containers/register')).registerContainerCommands;
 const wasm = (): Register => (require('./commands/wasm') as typeof import('./commands/wasm')).registerWasmCommands;
 const stats = (): Register => (require('./commands/stats') as typeof import('./commands/stats')).registerStats;
+const networks = (): Register => (require('./commands/networks') as typeof import('./commands/networks')).registerNetworkCommands;
 
 /** Every command group, in the order `--help` lists them. */
-const ALL = [images, registry, archive, system, daemon, containers, wasm, stats];
+const ALL = [images, registry, archive, system, daemon, containers, wasm, stats, networks];
 
 /** The container verbs one by one (the `container` group itself registers them all). */
 const containerVerb = (file: string, name: string): (() => Register) => () => (require(`./commands/containers/${file}`) as Record<string, Register>)[name]!;
@@ -41,6 +42,7 @@ export const COMMAND_INDEX: Readonly<Record<string, () => Register>> = {
   exec: containerVerb('exec', 'registerExec'),
   logs: containerVerb('logs', 'registerLogs'),
   top: containerVerb('top', 'registerTop'),
+  port: containerVerb('port', 'registerPort'),
   cp: containerVerb('cp', 'registerCp'),
   ps: containerPair('ps', 'registerPs'),
   rm: containerPair('remove', 'registerRemove'),
@@ -55,6 +57,7 @@ export const COMMAND_INDEX: Readonly<Record<string, () => Register>> = {
   daemon,
   wasm,
   stats,
+  network: networks,
 };
 
 /** Global options that take a value (main.ts): their value is not the command word. */

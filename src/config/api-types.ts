@@ -138,6 +138,8 @@ export interface ContainerSummary {
   Labels: Record<string, string>;
   Engine: string;
   Mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean; Name?: string }>;
+  /** Published ports while attached (docker's shape; issue 7). */
+  Ports?: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>;
 }
 
 export interface ContainerInspect {
@@ -193,7 +195,7 @@ export interface ContainerInspect {
     Tmpfs: Record<string, string>;
   };
   Mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean; Name?: string }>;
-  NetworkSettings: { Networks: Record<string, unknown>; IPAddress: string; Ports: Record<string, unknown> };
+  NetworkSettings: NetworkSettings;
   GraphDriver: { Name: string; Data: Record<string, string> };
 }
 
@@ -231,4 +233,63 @@ export interface PathStat {
   mode: number;
   mtime: string;
   linkTarget: string;
+}
+
+/** A container's endpoint on one network, in inspect's NetworkSettings.Networks (docker's shape). */
+export interface EndpointSettings {
+  NetworkID: string;
+  EndpointID: string;
+  IPAddress: string;
+  IPPrefixLen: number;
+  Gateway: string;
+  MacAddress: string;
+  Aliases: string[] | null;
+}
+
+export interface PortBinding {
+  HostIp: string;
+  HostPort: string;
+}
+
+/** inspect's NetworkSettings (docker's shape): networks by name, published ports by `80/tcp`. */
+export interface NetworkSettings {
+  Networks: Record<string, EndpointSettings>;
+  /** The default bridge network's address (empty elsewhere, like docker). */
+  IPAddress: string;
+  IPPrefixLen: number;
+  Gateway: string;
+  MacAddress: string;
+  Ports: Record<string, PortBinding[] | null>;
+  /** The network namespace's path, when the container has its own managed one. */
+  SandboxKey: string;
+}
+
+/** POST /networks/create (docker's body). */
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string }> };
+  Labels?: Record<string, string>;
+  CheckDuplicate?: boolean;
+  EnableIPv6?: boolean;
+  Options?: Record<string, string>;
+}
+
+/** A network as docker's API shows it (GET /networks, /networks/{id}). */
+export interface NetworkResource {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: 'local';
+  Driver: 'bridge' | 'host' | 'null';
+  EnableIPv6: boolean;
+  IPAM: { Driver: string; Options: Record<string, string>; Config: Array<{ Subnet: string; Gateway: string }> };
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  ConfigOnly: boolean;
+  Containers: Record<string, { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }>;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
 }

@@ -5,6 +5,14 @@
  */
 import { z } from 'zod';
 import { ForgeError } from '../errors';
+import { isIPv4 } from './port-spec';
+
+const PortRequestSchema = z.object({
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: z.enum(['tcp', 'udp']).default('tcp'),
+  hostPort: z.number().int().min(0).max(65535).default(0),
+  hostIp: z.string().refine(isIPv4, 'hostIp must be an IPv4 address').optional(),
+});
 
 export const MountSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bind'), source: z.string().min(1), target: z.string().min(1), readonly: z.boolean().default(false) }),
@@ -64,8 +72,18 @@ export const ContainerConfigSchema = z
     stopTimeout: z.number().int().min(0).optional(),
     /** native (default) or wasm; chosen from the image when absent. */
     engine: z.enum(['native', 'wasm', 'microvm']).optional(),
-    /** Network mode; `none` until networking lands. */
-    networkMode: z.string().default('none'),
+    /** `bridge` (default), `none`, `host` or a network's name or ID (docs/networking.md). */
+    networkMode: z.string().min(1).default('bridge'),
+    /** Published ports (`-p`); hostPort 0 = a free port picked at each start. */
+    ports: z.array(PortRequestSchema).default([]),
+    /** Also publish every port the image EXPOSEs, each on a free host port (`-P`). */
+    publishAll: z.boolean().default(false),
+    /** Resolvers for /etc/resolv.conf instead of the host's (`--dns`). */
+    dns: z.array(z.string().refine(isIPv4, 'DNS servers must be IPv4 addresses')).default([]),
+    /** Extra /etc/hosts lines, `name:IP` (`--add-host`). */
+    extraHosts: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*:\d{1,3}(\.\d{1,3}){3}$/, 'extra hosts are NAME:IPv4')).default([]),
+    /** More names for the container on its user network (`--network-alias`). */
+    networkAliases: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'aliases may hold [A-Za-z0-9_.-]')).default([]),
   })
   .strict();
 

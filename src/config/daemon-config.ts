@@ -18,6 +18,8 @@ const RegistryHostSchema = z.object({
   insecure: z.boolean().optional(),
 });
 
+const CIDR_V4 = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
 export const DaemonConfigSchema = z
   .object({
     root: z.string().optional(),
@@ -74,6 +76,19 @@ export const DaemonConfigSchema = z
      * started module, so its next start skips booting Node and compiling; 0 turns this off.
      */
     'wasm-pool-size': z.number().int().min(0).max(64).default(4),
+    /** Networking (issue 7): the default `bridge` network's Linux bridge and subnet. */
+    'bridge-name': z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/, 'a Linux interface name of at most 15 characters').default('forgeone0'),
+    'bridge-subnet': z.string().regex(CIDR_V4, 'an IPv4 CIDR like 10.89.0.0/16').default('10.89.0.0/16'),
+    /** Subnets of user networks created without --subnet are /24s taken from this range. */
+    'network-pool': z.string().regex(CIDR_V4, 'an IPv4 CIDR like 10.90.0.0/16').default('10.90.0.0/16'),
+    /** Where the CNI plugins are (Debian's containernetworking-plugins; /opt/cni/bin upstream). */
+    /**
+     * Sandboxes (namespace + loopback + default bridge ADD) kept attached ahead of time, so a
+     * container on the default network with no published ports starts without waiting for CNI
+     * ADD (issue 8). 0 (default) turns the pool off; experimental.
+     */
+    'network-sandbox-pool': z.number().int().min(0).max(16).default(0),
+    'cni-plugin-dirs': z.array(z.string()).default(['/usr/lib/cni', '/opt/cni/bin']),
   })
   .strict();
 

@@ -21,6 +21,7 @@ import type { Snapshotter, VolumeStore } from '../fs/types';
 import type { PendingAttachments } from './containers/attach';
 import type { ExecSessions } from './containers/exec';
 import type { DaemonMetrics } from '../metrics/types';
+import type { NetworkServices } from './networks/services';
 
 export interface RuntimeContext {
   readonly config: DaemonConfig;
@@ -59,6 +60,8 @@ export interface RuntimeContext {
   readonly initPath: string | undefined;
   /** Prometheus metrics and the host's cgroup reader (issue 6). */
   readonly metrics: DaemonMetrics;
+  /** Networks, CNI and sandboxes (issue 7). */
+  readonly network: NetworkServices;
 }
 
 export function createMutex(): Limiter {

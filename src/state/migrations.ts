@@ -87,4 +87,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'networks and container endpoints (issue 7)',
+    sql: `
+      CREATE TABLE networks (
+        id             TEXT PRIMARY KEY,      -- 64 hex
+        name           TEXT NOT NULL UNIQUE,
+        bridge         TEXT NOT NULL UNIQUE,  -- Linux bridge device
+        subnet         TEXT NOT NULL,         -- IPv4 CIDR
+        gateway        TEXT NOT NULL,
+        internal       INTEGER NOT NULL DEFAULT 0,
+        labels         TEXT NOT NULL,         -- JSON object
+        created_at     INTEGER NOT NULL
+      );
+      -- A container's membership of a network (from create, or connect) and, while its task
+      -- runs, the CNI attachment (conflist + result) that DEL needs. No cascade from containers:
+      -- a row whose container is gone is cleaned by recovery (CNI DEL), never silently dropped.
+      CREATE TABLE network_endpoints (
+        container_id   TEXT NOT NULL,
+        network_id     TEXT NOT NULL REFERENCES networks(id),
+        position       INTEGER NOT NULL,      -- 0 = the primary network (eth0, published ports)
+        aliases        TEXT NOT NULL,         -- JSON array
+        attachment     TEXT,                  -- JSON Attachment, NULL when not attached
+        PRIMARY KEY (container_id, network_id)
+      );
+      CREATE INDEX network_endpoints_network ON network_endpoints(network_id);
+    `,
+  },
 ];

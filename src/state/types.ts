@@ -67,3 +67,26 @@ export interface ContainerStateRecord {
   rootfsMounted: boolean;
   updatedAt: number;
 }
+
+/** A network (issue 7); the same fields as network/'s NetworkDefinition. */
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  bridge: string;
+  subnet: string;
+  gateway: string;
+  internal: boolean;
+  labels: Record<string, string>;
+  createdAt: number;
+}
+
+/** A container's membership of a network and its CNI attachment while attached. */
+export interface EndpointRecord {
+  containerId: string;
+  networkId: string;
+  /** 0: the primary network (eth0, published ports); then eth1, eth2… by order of connection. */
+  position: number;
+  aliases: string[];
+  /** JSON of network/'s Attachment (conflist, result, ports); undefined when not attached. */
+  attachment: unknown;
+}

@@ -32,6 +32,7 @@ describe('disk full during a pull', () => {
   });
   after(async () => {
     await daemon?.stop();
+    await daemon?.removeBridge();
     execFileSync('umount', ['-l', mountPoint]);
     rmSync(mountPoint, { recursive: true, force: true });
     await registry?.stop();

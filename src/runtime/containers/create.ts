@@ -20,9 +20,11 @@ import { generateName, newContainerId } from './names';
 import { writeEtcFiles } from './etc-files';
 import { imageEngine } from './wasm-image';
 import { createWasmContainer } from './create-wasm';
+import { checkNetworkMode, prepareSandbox, releaseSandbox, withPublishAll } from '../networks/sandbox';
+import { writeNetworkEtcFiles } from '../networks/etc-sync';
 
 export async function createContainer(rt: RuntimeContext, body: unknown): Promise<CreateResult> {
-  const config = parseContainerConfig(body);
+  let config = parseContainerConfig(body);
   const warnings: string[] = [];
   const { image } = findImage(rt, config.image);
   // WASM (issue 5): the engine comes from the image (media type, platform) unless --engine says.
@@ -34,6 +36,7 @@ export async function createContainer(rt: RuntimeContext, body: unknown): Promis
   }
   await checkMounts(config);
   if (engine === 'wasm') return createWasmContainer(rt, config, image, chosen);
+  warnings.push(...checkNetworkMode(rt, config)); // networking (issue 7)
   if (config.resources.memory === undefined && config.resources.pidsLimit === undefined) {
     // Nothing to warn: secure defaults (a pids limit) apply in the spec.
   }
@@ -43,6 +46,7 @@ export async function createContainer(rt: RuntimeContext, body: unknown): Promis
   const release = rt.store.lease(image.blobs);
   const { config: imageConfig, layers } = await imageForContainer(rt, image).finally(release);
   const prepared = await rt.snapshotter.prepare(layers);
+  config = withPublishAll(config, imageConfig); // -P (issue 7)
 
   const paths = containerPaths(rt.paths, id);
   const hostname = config.hostname ?? id.slice(0, 12);
@@ -64,6 +68,8 @@ export async function createContainer(rt: RuntimeContext, body: unknown): Promis
     const { rootfs } = await rt.snapshotter.mount(id, prepared.chainIds, { volatile: config.autoRemove });
     rt.containers.updateState(id, { rootfsMounted: true });
     await writeEtcFiles(paths, hostname);
+    const netns = await prepareSandbox(rt, id, config); // networking (issue 7)
+    await writeNetworkEtcFiles(rt, id, config);
     const volumeSources = await resolveVolumes(rt, config, rootfs);
     const spec = buildRuntimeSpec({
       id,
@@ -75,11 +81,13 @@ export async function createContainer(rt: RuntimeContext, body: unknown): Promis
       passwd: await readRootfsFile(rootfs, 'etc/passwd'),
       group: await readRootfsFile(rootfs, 'etc/group'),
       limits: rt.hostLimits,
+      ...(netns ? { namespaces: { network: netns } } : {}),
       ...(rt.initPath ? { initPath: rt.initPath } : {}),
     });
     await writeFileAtomic(paths.specFile, JSON.stringify(spec, null, 2));
     rt.containers.setCommand(id, config.init ? spec.process.args.slice(2) : spec.process.args);
   } catch (err) {
+    await releaseSandbox(rt, id).catch(() => undefined);
     await rt.snapshotter.unmount(id).catch(() => undefined);
     await rt.snapshotter.removeContainerLayer(id).catch(() => undefined);
     await fs.rm(paths.dir, { recursive: true, force: true });

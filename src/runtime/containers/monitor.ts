@@ -24,6 +24,8 @@ export class ExitMonitor {
   restartHook: ((rt: RuntimeContext, id: string) => Promise<void>) | undefined;
   /** Set by the remove path; called for --rm containers once they exited. */
   autoRemoveHook: ((rt: RuntimeContext, id: string) => Promise<void>) | undefined;
+  /** Called under the container's lock once an exit is persisted: releases its network (issue 7). */
+  exitHook: ((rt: RuntimeContext, id: string) => Promise<void>) | undefined;
 
   constructor() {
     this.exits.setMaxListeners(0);
@@ -103,6 +105,7 @@ export class ExitMonitor {
       rt.containers.updateState(id, { status: next, exitCode: exit.exitCode, finishedAt, oomKilled: exit.oomKilled ?? false, pid: 0, monitorPid: 0 });
       rt.events.publish('/tasks/exit', id, { name: c.record.name, exitCode: String(exit.exitCode) });
       this.exits.emit(id, { exitCode: exit.exitCode, finishedAt });
+      await this.exitHook?.(rt, id).catch((err: unknown) => rt.logger.warn('releasing the network after an exit failed', { id, error: (err as Error).message }));
       decision = decideRestart(c.config.restartPolicy, {
         exitCode: exit.exitCode,
         stoppedByUser: c.state.stoppedByUser,

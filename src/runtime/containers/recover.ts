@@ -4,11 +4,13 @@
  * policies applied); a removal that was cut short is finished; leftovers of a create that never
  * reached the database (mounts, dirs) are cleaned.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { containerPaths } from '../../config/paths';
 import { hasLiveTask } from '../../lifecycle/container-states';
 import type { RuntimeContext } from '../context';
 import { removeContainer } from './remove';
 import { reload } from './find-container';
+import { recoverNetworking } from '../networks/recover-networks';
 
 export async function recoverContainers(rt: RuntimeContext): Promise<void> {
   const known = new Set<string>();
@@ -18,6 +20,13 @@ export async function recoverContainers(rt: RuntimeContext): Promise<void> {
     try {
       if (state.status === 'removing') {
         await removeContainer(rt, state.id, { force: true });
+        continue;
+      }
+      if (state.status === 'created' && c.record.engine === 'native' && !existsSync(containerPaths(rt.paths, state.id).specFile)) {
+        // A create killed after its record was written but before its spec was: finish undoing it.
+        rt.logger.info('removing a container whose create was interrupted', { id: state.id });
+        await removeContainer(rt, state.id, { force: true });
+        known.delete(state.id);
         continue;
       }
       if (state.status === 'restarting') {
@@ -41,6 +50,7 @@ export async function recoverContainers(rt: RuntimeContext): Promise<void> {
     }
   }
   await cleanOrphans(rt, known);
+  await recoverNetworking(rt).catch((err: unknown) => rt.logger.error('network recovery failed', { error: (err as Error).message })); // issue 7
 }
 
 /** Container dirs without a record: a create killed between its steps. */

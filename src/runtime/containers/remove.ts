@@ -8,6 +8,7 @@ import { transition, hasLiveTask } from '../../lifecycle/container-states';
 import { containerPaths } from '../../config/paths';
 import type { RuntimeContext } from '../context';
 import { findContainer, reload } from './find-container';
+import { releaseSandbox } from '../networks/sandbox';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -45,6 +46,9 @@ export async function removeContainer(rt: RuntimeContext, input: string, options
     }
     rt.containers.delete(id);
     rt.events.publish('/containers/destroy', id, { name: c.record.name });
+    // CNI DEL, endpoints, netns (issue 7): in the background, after the removal is reported, so
+    // it does not compete with it; the endpoint rows stay until done (recovery finishes it).
+    await releaseSandbox(rt, id, { background: true });
   });
   return reclaimed;
 }

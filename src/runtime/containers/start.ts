@@ -11,6 +11,7 @@ import type { RuntimeSpec } from '../../config/runtime-spec';
 import type { RuntimeContext } from '../context';
 import { imageForContainer } from './image-layers';
 import { findContainer, reload, type Container } from './find-container';
+import { attachNetworks, detachNetworks } from '../networks/attach';
 
 /** Log files rotate at this size (conmon's --log-size-max). */
 export const LOG_MAX_SIZE = 10 * 1024 * 1024;
@@ -36,6 +37,7 @@ export async function startLocked(rt: RuntimeContext, c: Container, next: Contai
   let info;
   const startClock = performance.now(); // metrics: start latency (issue 6)
   try {
+    if (c.record.engine === 'native') await attachNetworks(rt, id, c.config); // CNI ADD (issue 7)
     info = await engine.create({ id, spec, logPath: paths.logPath, logMaxSize: LOG_MAX_SIZE, stdin: c.config.openStdin, stdinOnce: c.config.stdinOnce, tty: c.config.tty });
     await rt.pendingAttachments.connect(id, engine);
     await engine.start(id);
@@ -44,6 +46,7 @@ export async function startLocked(rt: RuntimeContext, c: Container, next: Contai
     const reason = err instanceof ForgeError ? (err.details?.reason as string | undefined) : undefined;
     const exitCode = reason === 'command-not-found' ? 127 : reason === 'command-not-executable' ? 126 : 128;
     await engine.delete(id).catch(() => undefined);
+    await detachNetworks(rt, id).catch(() => undefined);
     rt.containers.updateState(id, {
       status: transition(c.state.status, 'fail').next,
       exitCode,

@@ -4,6 +4,7 @@ import { containerPaths } from '../../config/paths';
 import { timeAgo } from '../../util/format';
 import type { RuntimeContext } from '../context';
 import type { Container } from './find-container';
+import { networkSettings, summaryPorts } from '../networks/settings';
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -49,6 +50,7 @@ export function containerSummary(rt: RuntimeContext, c: Container): ContainerSum
     Labels: c.config.labels,
     Engine: c.record.engine,
     Mounts: mounts(c, rt),
+    Ports: c.record.engine === 'native' ? summaryPorts(rt, c.record.id) : [],
   };
 }
 
@@ -110,7 +112,7 @@ export function containerInspect(rt: RuntimeContext, c: Container): ContainerIns
       Tmpfs: Object.fromEntries(cfg.mounts.flatMap((m) => (m.type === 'tmpfs' ? [[m.target, m.options.join(',')]] : []))),
     },
     Mounts: mounts(c, rt),
-    NetworkSettings: { Networks: {}, IPAddress: '', Ports: {} },
+    NetworkSettings: c.record.engine === 'native' ? networkSettings(rt, c.record.id, cfg) : { Networks: {}, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Ports: {}, SandboxKey: '' },
     GraphDriver: { Name: 'overlay', Data: { MergedDir: paths.rootfs, UpperDir: `${paths.dir}/upper`, WorkDir: `${paths.dir}/work` } },
   };
 }

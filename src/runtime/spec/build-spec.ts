@@ -59,7 +59,7 @@ function cgroupsPath(parent: string | undefined, id: string): string {
 
 function namespaces(input: BuildSpecInput): RuntimeLinux['namespaces'] {
   const mode = input.config.networkMode;
-  if (mode === 'host' || mode.startsWith('container:')) {
+  if (mode.startsWith('container:')) {
     throw errors.notImplemented(`network mode "${mode}" is not supported yet`, {
       hint: 'omit --network for an isolated network namespace',
     });
@@ -72,7 +72,7 @@ function namespaces(input: BuildSpecInput): RuntimeLinux['namespaces'] {
     { type: 'mount' },
     net ? { type: 'network', path: net } : { type: 'network' },
     { type: 'cgroup' },
-  ];
+  ].filter((ns) => !(mode === 'host' && ns.type === 'network')) as RuntimeLinux['namespaces'];
 }
 
 export function buildRuntimeSpec(input: BuildSpecInput): RuntimeSpec {
@@ -119,7 +119,8 @@ export function buildRuntimeSpec(input: BuildSpecInput): RuntimeSpec {
       cgroupsPath: cgroupsPath(input.cgroupParent, id),
       resources: buildResources(config.resources),
       // Only namespaced sysctls, and the network namespace is always the container's own.
-      sysctl: defaultNetworkSysctls(),
+      // (with --network host there is none of its own: host sysctls are never touched)
+      ...(input.config.networkMode === 'host' ? {} : { sysctl: defaultNetworkSysctls() }),
       ...(security.seccomp ? { seccomp: security.seccomp } : {}),
       maskedPaths: security.maskedPaths,
       readonlyPaths: security.readonlyPaths,

@@ -188,7 +188,7 @@ describe('docker shapes', () => {
     Config: { Hostname: 'h', User: '', Env: [], Cmd: ['sh'], Entrypoint: null, WorkingDir: '', Image: 'busybox', Labels: {}, Tty: false, OpenStdin: false, StopSignal: 'SIGTERM' },
     HostConfig: { Binds: [], Memory: 0, NanoCpus: 0, PidsLimit: 0, CapAdd: [], CapDrop: [], SecurityOpt: [], ReadonlyRootfs: false, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, Init: false, NetworkMode: 'none', Tmpfs: {} },
     Mounts: [{ Type: 'bind', Source: '/s', Destination: '/d', RW: false }],
-    NetworkSettings: { Networks: {}, IPAddress: '', Ports: {} },
+    NetworkSettings: { Networks: {}, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', SandboxKey: '', Ports: {} },
     GraphDriver: { Name: 'overlay', Data: {} },
   };
   it('inspect has Docker\'s State, Platform, Driver, Mounts and empty Networks', () => {

@@ -137,7 +137,11 @@ test('options: hostname, workdir, tty, name, cgroup parent, network namespace pa
   assert.equal(spec({}, {}, { ...IMAGE, config: { ...IMAGE.config, WorkingDir: '/app' } }).process.cwd, '/app');
   assert.throws(() => spec({ workingDir: 'relative' }), invalid);
   assert.throws(() => spec({}, { cgroupParent: '../escape' }), invalid);
-  assert.throws(() => spec({ networkMode: 'host' }), (err: unknown) => isForgeError(err, 'NotImplemented'));
+  assert.throws(() => spec({ networkMode: 'container:other' }), (err: unknown) => isForgeError(err, 'NotImplemented'));
+  // --network host (issue 7): no network namespace of its own, and the host's sysctls are never set.
+  const host = spec({ networkMode: 'host' });
+  assert.equal(host.linux?.namespaces.find((n) => n.type === 'network'), undefined);
+  assert.equal(host.linux?.sysctl, undefined);
 });
 
 test('resources: memory without swap, cpus 0.5 → 50000/100000, pids', () => {

@@ -9,6 +9,7 @@ import type { ContainerConfigInput, MountRequest, RestartPolicy } from '../../..
 import { parseEnvEntry, parseEnvFile, parseLabels } from './env';
 import { checkDuplicateTargets, parseTmpfs, parseVolume } from './mounts';
 import { parseCpus, parseInteger, parseMemory } from './units';
+import { isIPv4, parsePortSpec } from '../../../config/port-spec';
 
 /** What commander gives `run` and `create` (see create-options.ts for the flag names). */
 export interface CreateFlags {
@@ -42,6 +43,13 @@ export interface CreateFlags {
   pull?: string;
   quiet?: boolean;
   detachKeys?: string;
+  // networking (issue 7)
+  network?: string;
+  publish?: string[];
+  publishAll?: boolean;
+  dns?: string[];
+  addHost?: string[];
+  networkAlias?: string[];
 }
 
 export interface FlagIo {
@@ -161,5 +169,28 @@ export function toContainerConfig(image: string, command: string[], flags: Creat
   if (flags.stopSignal !== undefined) config.stopSignal = flags.stopSignal;
   if (stopTimeout !== undefined) config.stopTimeout = stopTimeout;
   if (flags.engine !== undefined) config.engine = flags.engine as (typeof ENGINES)[number];
+  Object.assign(config, networkFlags(flags));
   return config;
+}
+
+/** --network, -p, -P, --dns, --add-host, --network-alias (issue 7), checked here before any request. */
+export function networkFlags(flags: CreateFlags): Partial<ContainerConfigInput> {
+  const out: Partial<ContainerConfigInput> = {};
+  if (flags.network !== undefined) {
+    if (!flags.network) throw new ForgeError('InvalidArgument', '--network needs a value: bridge, none, host or a network name');
+    out.networkMode = flags.network;
+  }
+  if (flags.publish?.length) out.ports = flags.publish.map(parsePortSpec);
+  if (flags.publishAll) out.publishAll = true;
+  for (const d of flags.dns ?? []) if (!isIPv4(d)) throw new ForgeError('InvalidArgument', `invalid --dns "${d}": an IPv4 address is expected`);
+  if (flags.dns?.length) out.dns = flags.dns;
+  for (const h of flags.addHost ?? []) {
+    const i = h.lastIndexOf(':');
+    if (i <= 0 || !isIPv4(h.slice(i + 1)) || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(h.slice(0, i))) {
+      throw new ForgeError('InvalidArgument', `invalid --add-host "${h}": use NAME:IPv4, e.g. db:10.0.0.5`);
+    }
+  }
+  if (flags.addHost?.length) out.extraHosts = flags.addHost;
+  if (flags.networkAlias?.length) out.networkAliases = flags.networkAlias;
+  return out;
 }

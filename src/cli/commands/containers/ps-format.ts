@@ -57,7 +57,7 @@ export function psRow(c: ContainerSummary, options: { truncate: boolean; now?: n
     Command: formatCommand(c.Command, options.truncate),
     CreatedAt: formatCreatedAt(c.Created),
     RunningFor: timeAgo(c.Created * 1000, options.now),
-    Ports: '',
+    Ports: (c.Ports ?? []).map((p) => (p.PublicPort ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`)).join(', '),
     State: c.State,
     Status: c.Status,
     Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),

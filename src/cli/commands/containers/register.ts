@@ -14,6 +14,7 @@ import { registerPs } from './ps';
 import { registerRemove } from './remove';
 import { registerRun } from './run';
 import { registerTop } from './top';
+import { registerPort } from './port';
 import { registerVolumeCommands } from './volumes';
 
 export function registerContainerCommands(program: Command, ctx: CliContext): void {
@@ -25,6 +26,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext): vo
     registerExec(parent, ctx);
     registerLogs(parent, ctx);
     registerTop(parent, ctx);
+    registerPort(parent, ctx); // issue 7
     registerCp(parent, ctx);
   }
   registerPs(program, container, ctx);
