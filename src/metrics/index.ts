@@ -4,3 +4,4 @@ export { PromDaemonMetrics, type DaemonMetricsOptions } from './exposition/daemo
 export { negotiateFormat } from './exposition/format';
 export { toDockerStats, type StatsReading } from './docker-stats';
 export { readHostCpu, type HostCpu } from './host-cpu';
+export { readNetDev } from './net-dev';

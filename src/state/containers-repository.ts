@@ -48,6 +48,8 @@ export interface ContainerLifecycleRow {
   startedAt: number | undefined;
   exitCode: number | undefined;
   finishedAt: number | undefined;
+  /** The task's PID 1 while it runs (0 otherwise). */
+  pid: number;
 }
 
 export class ContainersRepository {
@@ -130,9 +132,9 @@ export class ContainersRepository {
   lifecycleRows(): ContainerLifecycleRow[] {
     const rows = this.db
       .prepare(
-        'SELECT c.id, c.name, c.image, c.engine, s.status, s.restart_count, s.started_at, s.exit_code, s.finished_at FROM containers c JOIN container_state s ON s.id = c.id ORDER BY c.created_at DESC',
+        'SELECT c.id, c.name, c.image, c.engine, s.status, s.restart_count, s.started_at, s.exit_code, s.finished_at, s.pid FROM containers c JOIN container_state s ON s.id = c.id ORDER BY c.created_at DESC',
       )
-      .all() as Array<Pick<ContainerRow, 'id' | 'name' | 'image' | 'engine'> & Pick<StateRow, 'status' | 'restart_count' | 'started_at' | 'exit_code' | 'finished_at'>>;
+      .all() as Array<Pick<ContainerRow, 'id' | 'name' | 'image' | 'engine'> & Pick<StateRow, 'status' | 'restart_count' | 'started_at' | 'exit_code' | 'finished_at' | 'pid'>>;
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -143,6 +145,7 @@ export class ContainersRepository {
       startedAt: r.started_at ?? undefined,
       exitCode: r.exit_code ?? undefined,
       finishedAt: r.finished_at ?? undefined,
+      pid: r.pid ?? 0,
     }));
   }
 

@@ -110,6 +110,22 @@ describe('metrics: real containers, real cgroups', () => {
     assert.equal(top.Processes.length, 3);
   });
 
+  it('network: packets sent on the bridge are counted on eth0, loopback is not; --network none reports no interface', async () => {
+    const id = await ok(['run', '-d', env.ref, 'sh', '-c', 'ping -c 5 -i 0.2 $(ip route | awk \'/default/ {print $3}\') >/dev/null; ping -c 20 -i 0.1 127.0.0.1 >/dev/null; sleep 1000']);
+    const tx = (text: string) => seriesValue(text, 'forgeone_container_network_transmit_packets_total', id);
+    await waitFor(async () => (tx(await scrape()) ?? 0) >= 5, 15_000);
+    const text = await scrape();
+    assert.match(text, new RegExp(`forgeone_container_network_transmit_packets_total\\{id="${id}",[^}]*interface="eth0"\\} \\d+`));
+    assert.doesNotMatch(text, new RegExp(`network_[a-z_]+\\{id="${id}",[^}]*interface="lo"`), 'loopback is left out');
+    assert.ok((seriesValue(text, 'forgeone_container_network_receive_bytes_total', id) ?? 0) > 0, 'the replies came back');
+    const [row] = (await ok(['stats', '--no-stream', '--format', 'json', id])).split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    assert.doesNotMatch(row!.NetIO!, /^0B \/ 0B$/, `NET I/O ${row!.NetIO}`);
+    const none = await ok(['run', '-d', '--network', 'none', env.ref, 'sleep', '1000']);
+    await waitFor(async () => seriesValue(await scrape(), 'forgeone_container_pids', none) !== undefined, 10_000);
+    assert.equal(seriesValue(await scrape(), 'forgeone_container_network_transmit_packets_total', none), undefined);
+    await ok(['rm', '-f', id, none]);
+  });
+
   it('restart: the new cgroup is read (files held open for the old one are reopened)', async () => {
     const id = await ok(['run', '-d', env.ref, 'sh', '-c', 'while :; do :; done']);
     await new Promise((r) => setTimeout(r, 1000));
@@ -180,7 +196,7 @@ describe('metrics: real containers, real cgroups', () => {
     assert.match(header!, /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
     assert.equal(rows.length, running.length);
     assert.deepEqual(rows.map((r) => r.slice(0, 12)).sort(), running.map((r) => r.slice(0, 12)).sort());
-    assert.match(rows.find((r) => r.startsWith(second.slice(0, 12)))!, /idle\s+\d+\.\d\d%\s+[\d.]+[KMG]?i?B \/ [\d.]+[KMG]iB\s+\d+\.\d\d%\s+0B \/ 0B\s+\S+ \/ \S+\s+1$/);
+    assert.match(rows.find((r) => r.startsWith(second.slice(0, 12)))!, /idle\s+\d+\.\d\d%\s+[\d.]+[KMG]?i?B \/ [\d.]+[KMG]iB\s+\d+\.\d\d%\s+[\d.]+[kMG]?B \/ [\d.]+[kMG]?B\s+\S+ \/ \S+\s+1$/);
     const json = (await ok(['stats', '--no-stream', '--format', 'json', 'three'])).split('\n').map((l) => JSON.parse(l) as Record<string, string>);
     assert.equal(json.length, 1);
     assert.equal(json[0]!.Name, 'three');

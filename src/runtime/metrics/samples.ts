@@ -2,8 +2,9 @@
  * Samples of containers for the metrics exposition and stats: identity and lifecycle from the
  * state store, resource stats measured now. Live native tasks are read from their cgroups in one
  * bulk call (metrics/ CgroupReader); an engine that measures its own tasks (`Engine.stats`,
- * e.g. WASM) is asked instead. Network counters are left for the networking work to add here
- * (it knows each container's interfaces): ResourceStats.networks is already exposed end to end.
+ * e.g. WASM) is asked instead. Network counters come from /proc/<pid>/net/dev of containers
+ * attached to a network (their own namespace): `none` has loopback only and `host` shares the
+ * host's interfaces, so neither reports any, as with Docker.
  */
 import { promises as fs } from 'node:fs';
 import { containerPaths } from '../../config/paths';
@@ -13,6 +14,7 @@ import type { ContainerState } from '../../lifecycle/container-states';
 import type { EngineKind } from '../../engine/types';
 import type { ContainerSample } from '../../metrics/types';
 import type { ContainerLifecycleRow } from '../../state/containers-repository';
+import { readNetDev } from '../../metrics';
 import type { RuntimeContext } from '../context';
 
 const LIVE = new Set(['running', 'paused']);
@@ -63,6 +65,7 @@ export async function collectSamples(rt: RuntimeContext, options: CollectOptions
     const read = await rt.metrics.cgroups.readMany([...byCgroup.keys()], { all, detail: options.detail === true });
     for (const [cgroup, s] of read) stats.set(byCgroup.get(cgroup)!, s);
   }
+  await addNetworkCounters(rt, rows, stats);
   if (all) forgetRemoved(rt, rows);
   return rows.map((r): ContainerSample => {
     const s = stats.get(r.id);
@@ -78,6 +81,18 @@ export async function collectSamples(rt: RuntimeContext, options: CollectOptions
       ...(s ? { stats: s } : {}),
     };
   });
+}
+
+async function addNetworkCounters(rt: RuntimeContext, rows: ContainerLifecycleRow[], stats: Map<string, ResourceStats>): Promise<void> {
+  const attached = new Set(rt.network.repo.allEndpoints().map((e) => e.containerId));
+  await Promise.all(
+    rows.map(async (r) => {
+      const s = stats.get(r.id);
+      if (!s || r.pid <= 0 || !attached.has(r.id)) return;
+      const networks = await readNetDev(r.pid);
+      if (networks && Object.keys(networks).length > 0) s.networks = networks;
+    }),
+  );
 }
 
 function engineOf(rt: RuntimeContext, kind: string) {
