@@ -46,6 +46,8 @@ remove_containers() {
   local ids
   ids=$(FORGEONE_NO_AUTOSTART=1 forgeone ps -a -q 2>/dev/null || true)
   [[ -z $ids ]] || FORGEONE_NO_AUTOSTART=1 forgeone rm -f $ids >/dev/null 2>&1 || true
+  # User networks own a bridge and firewall rules on the host: removed with the demo's containers.
+  FORGEONE_NO_AUTOSTART=1 forgeone network rm demo-net >/dev/null 2>&1 || true
 }
 
 # Mounts left under the data root by a run that was killed: released before the directories go.
@@ -158,6 +160,21 @@ printf '%s\n' "$OUT"
 [[ $OUT == 'hello from wasm' ]] || die "the wasm module did not print its greeting"
 [[ $(forgeone inspect demo-wasm --format '{{.Engine}}') == wasm ]] || die "inspect does not show the wasm engine"
 forgeone rm demo-wasm >/dev/null
+
+log "networking: a user network, a container reached by name, a published port answering on the host"
+forgeone network create --subnet 10.91.5.0/24 demo-net
+WEB_PORT=$(node dist/test/fixtures/cli.js free-port)
+forgeone run -d --name demo-web-net --network demo-net -p "127.0.0.1:$WEB_PORT:80" "$REGISTRY/busybox:latest" \
+  sh -c 'echo hello from demo-web-net > /tmp/index.html; exec httpd -f -p 80 -h /tmp' >/dev/null
+sleep 0.5
+BY_NAME=$(forgeone run --rm --network demo-net "$REGISTRY/busybox:latest" sh -c "printf 'GET /index.html HTTP/1.0\r\n\r\n' | nc demo-web-net 80 | tail -1")
+echo "from a container, by name: $BY_NAME"
+FROM_HOST=$(curl -sSf "http://127.0.0.1:$WEB_PORT/index.html")
+echo "from the host, 127.0.0.1:$WEB_PORT: $FROM_HOST"
+[[ $BY_NAME == 'hello from demo-web-net' && $FROM_HOST == 'hello from demo-web-net' ]] || die "the web container did not answer"
+forgeone ps --filter name=demo-web-net --format '{{.Names}} {{.Ports}}'
+forgeone rm -f demo-web-net >/dev/null
+forgeone network rm demo-net >/dev/null
 
 log "metrics: a running container's Prometheus series, stats, and promtool on /metrics"
 forgeone run -d --name demo-metrics "$REGISTRY/busybox:latest" sh -c 'while true; do :; done' >/dev/null
