@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
+import type { NetworkSettings } from '../../config/api-types';
 import { createContainer } from '../../runtime/containers/create';
 import { start } from '../../runtime/containers/start';
 import { stop } from '../../runtime/containers/stop';
@@ -28,6 +29,7 @@ import { overlayEnv } from '../../runtime/spec/env';
 import { CONTAINER_FILTERS, parseDockerFilters } from './translate/filters';
 import { dockerContainerFilter } from './translate/container-filters';
 import { untilTime } from './translate/params';
+import { networkSettings } from '../../runtime/networks/settings';
 
 function seconds(query: URLSearchParams, name: string): number | undefined {
   const v = query.get(name);
@@ -42,6 +44,13 @@ function seconds(query: URLSearchParams, name: string): number | undefined {
 function notModified(res: ServerResponse): void {
   res.writeHead(304);
   res.end();
+}
+
+/** A container's network mode and endpoints for `ps` (WASM containers have no network namespace). */
+function containerNetworks(rt: RuntimeContext, id: string, engine: string): { mode: string; settings: NetworkSettings } {
+  const { config } = findContainer(rt, id);
+  const settings: NetworkSettings = engine === 'native' ? networkSettings(rt, id, config) : { Networks: {}, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Ports: {}, SandboxKey: '' };
+  return { mode: engine === 'native' ? config.networkMode : 'none', settings };
 }
 
 export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeContext): void {
@@ -62,10 +71,11 @@ export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeC
     for (const key of ['status', 'name', 'id', 'ancestor', 'exited'] as const) if (filters[key]) native[key] = filters[key];
     const all = boolParam(query, 'all') || limit > 0;
     const list = listContainers(rt, { all, filters: native });
-    let out = dockerContainerFilter(list, filters).sort((a, b) => b.Created - a.Created);
+    const networks = new Map(list.map((c) => [c.Id, containerNetworks(rt, c.Id, c.Engine)]));
+    let out = dockerContainerFilter(list, filters, (id) => networks.get(id)?.settings).sort((a, b) => b.Created - a.Created);
     if (limit > 0) out = out.slice(0, limit);
     const size = boolParam(query, 'size');
-    sendJson(res, 200, await Promise.all(out.map(async (c) => dockerSummary(c, size ? { rw: await rt.snapshotter.usage(c.Id).then((u) => u.bytes).catch(() => 0) } : undefined))));
+    sendJson(res, 200, await Promise.all(out.map(async (c) => dockerSummary(c, size ? { rw: await rt.snapshotter.usage(c.Id).then((u) => u.bytes).catch(() => 0) } : undefined, networks.get(c.Id)))));
   });
 
   docker.route('GET', '/containers/{id}/json', async ({ res, params, query }) => {
@@ -77,6 +87,7 @@ export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeC
       stopTimeout: c.config.stopTimeout,
       stdinOnce: c.config.stdinOnce,
       config: effectiveConfig(c.config, image, overlayEnv),
+      network: c.config,
     });
     if (boolParam(query, 'size')) view.SizeRw = await rt.snapshotter.usage(c.record.id).then((u) => u.bytes).catch(() => 0);
     sendJson(res, 200, view);

@@ -1,54 +1,82 @@
 /**
- * Docker network routes, as far as they can be truthful before the network/ module lands
- * (branch `networking`; its Docker routes replace this file): every container is in `none`
- * (loopback only), so that is the one network listed; creating or connecting is 501.
+ * Docker network routes: thin handlers over runtime/networks (the native handlers where the
+ * shapes are already Docker's). Docker lists `host` and `none` as networks; in ForgeOne they
+ * are network modes, so they are shown here (with the containers using them) and cannot be
+ * created, removed, connected or disconnected.
  */
 import { ForgeError } from '../../errors';
+import type { NetworkResource } from '../../config/api-types';
 import type { RuntimeContext } from '../../runtime/context';
 import { listContainers } from '../../runtime/containers/list';
-import { sendJson } from '../respond';
-import { notImplemented, type DockerRoutes } from './route';
+import { findContainer } from '../../runtime/containers/find-container';
+import { createNetwork, fromDockerRequest } from '../../runtime/networks/create-network';
+import { inspectNetwork, listNetworks } from '../../runtime/networks/list-networks';
+import { pruneNetworks, removeNetwork } from '../../runtime/networks/remove-network';
+import { networkHandlers } from '../routes/networks';
+import { readJson, sendJson } from '../respond';
+import type { DockerRoutes } from './route';
 import { parseDockerFilters } from './translate/filters';
+import { untilTime } from './translate/params';
+import { checkNetworkCreate, matchesNetworkFilters, MODE_NETWORKS, modeNetwork, NETWORK_FILTERS } from './translate/network-shape';
 
-function noneNetwork(containers: string[]): Record<string, unknown> {
-  return {
-    Name: 'none',
-    Id: 'none',
-    Created: '0001-01-01T00:00:00Z',
-    Scope: 'local',
-    Driver: 'null',
-    EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [] },
-    Internal: false,
-    Attachable: false,
-    Ingress: false,
-    Containers: Object.fromEntries(containers.map((id) => [id, { Name: '', EndpointID: '', MacAddress: '', IPv4Address: '', IPv6Address: '' }])),
-    Options: {},
-    Labels: {},
-  };
+type ModeName = (typeof MODE_NETWORKS)[number];
+const isMode = (name: string): name is ModeName => (MODE_NETWORKS as readonly string[]).includes(name);
+
+function modeNetworkOf(rt: RuntimeContext, name: ModeName): NetworkResource {
+  const users = listContainers(rt, { all: true }).filter((c) => c.Engine === 'native' && findContainer(rt, c.Id).config.networkMode === name);
+  return modeNetwork(name, users.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? '' })));
 }
 
-const NO_NETWORKING = 'container networking is not available in this ForgeOne build yet (containers have a loopback interface only)';
+function refuseMode(name: string | undefined, verb: string): void {
+  if (name && isMode(name)) throw new ForgeError('PermissionDenied', `${name} is a pre-defined network and cannot be ${verb}`);
+}
 
 export function registerDockerNetworkRoutes(docker: DockerRoutes, rt: RuntimeContext): void {
+  const native = networkHandlers(rt);
   docker.route('GET', '/networks', ({ res, query }) => {
-    const filters = parseDockerFilters(query.get('filters'), ['name', 'id', 'driver', 'label', 'scope', 'type', 'dangling']);
-    const matches = (key: string, value: string) => !filters[key]?.length || filters[key]!.includes(value);
-    const keep = matches('name', 'none') && matches('id', 'none') && matches('driver', 'null') && matches('scope', 'local') && matches('type', 'builtin') && !filters.label?.length;
-    sendJson(res, 200, keep ? [noneNetwork([])] : []);
+    const filters = parseDockerFilters(query.get('filters'), NETWORK_FILTERS);
+    const all = [...listNetworks(rt), ...MODE_NETWORKS.map((m) => modeNetworkOf(rt, m))];
+    sendJson(res, 200, all.filter((n) => matchesNetworkFilters(n, filters)));
   });
   docker.route('GET', '/networks/{id}', ({ res, params }) => {
-    if (params.id !== 'none') throw new ForgeError('NotFound', `network ${params.id} not found`);
-    sendJson(res, 200, noneNetwork(listContainers(rt).map((c) => c.Id)));
+    const id = params.id!;
+    sendJson(res, 200, isMode(id) ? modeNetworkOf(rt, id) : inspectNetwork(rt, id));
   });
-  docker.route('POST', '/networks/prune', ({ res }) => sendJson(res, 200, { NetworksDeleted: null }));
-  docker.route('POST', '/networks/create', notImplemented('creating networks', NO_NETWORKING));
-  docker.route('POST', '/networks/{id}/connect', notImplemented('connecting containers to networks', NO_NETWORKING));
-  docker.route('POST', '/networks/{id}/disconnect', notImplemented('disconnecting containers from networks', NO_NETWORKING));
-  docker.route('DELETE', '/networks/{id}', ({ params }) => {
-    if (params.id === 'none') throw new ForgeError('PermissionDenied', 'none is a pre-defined network and cannot be removed');
-    throw new ForgeError('NotFound', `network ${params.id} not found`);
+  docker.route('POST', '/networks/create', async ({ req, res }) => {
+    const body = checkNetworkCreate(await readJson(req));
+    const net = await createNetwork(rt, fromDockerRequest(body));
+    sendJson(res, 201, { Id: net.id, Warning: '' });
+  });
+  docker.route('DELETE', '/networks/{id}', (ctx) => {
+    refuseMode(ctx.params.id, 'removed');
+    return native['DELETE /networks/{id}']!(ctx);
+  });
+  docker.route('POST', '/networks/{id}/connect', (ctx) => {
+    refuseMode(ctx.params.id, 'connected to');
+    return native['POST /networks/{id}/connect']!(ctx);
+  });
+  docker.route('POST', '/networks/{id}/disconnect', (ctx) => {
+    refuseMode(ctx.params.id, 'disconnected from');
+    // Force (for a container whose endpoint is stale) needs nothing more: disconnect always releases.
+    return native['POST /networks/{id}/disconnect']!(ctx);
+  });
+  docker.route('POST', '/networks/prune', async ({ res, query }) => {
+    const filters = parseDockerFilters(query.get('filters'), ['until', 'label']);
+    if (!filters.until?.length && !filters.label?.length) return sendJson(res, 200, await pruneNetworks(rt));
+    const until = filters.until?.length ? untilTime(filters.until[filters.until.length - 1]!, Date.now()) : undefined;
+    const deleted: string[] = [];
+    const candidates = listNetworks(rt).filter((n) => n.Name !== 'bridge' && matchesNetworkFilters(n, { label: filters.label ?? [] }) && (until === undefined || Date.parse(n.Created) < until));
+    for (const n of candidates) {
+      if (Object.keys(n.Containers).length) continue;
+      try {
+        await removeNetwork(rt, n.Id);
+        deleted.push(n.Name);
+      } catch (err) {
+        if (!(err instanceof ForgeError) || (err.code !== 'Conflict' && err.code !== 'NotFound')) throw err;
+      }
+    }
+    sendJson(res, 200, { NetworksDeleted: deleted });
   });
   // No builder, so no build cache: pruning it has nothing to do (docker system prune asks).
-  docker.route('POST', '/build/prune', ({ res }) => sendJson(res, 200, { CachesDeleted: null, SpaceReclaimed: 0 }));
+  docker.route('POST', '/build/prune', async ({ res }) => sendJson(res, 200, { CachesDeleted: null, SpaceReclaimed: 0 }));
 }

@@ -5,7 +5,8 @@ import { ForgeError } from '../../../src/errors';
 import { parseBind, parseMount, translateCreateBody } from '../../../src/api/docker/translate/create-body';
 import { boolFilter, matchLabels, parseDockerFilters, CONTAINER_FILTERS } from '../../../src/api/docker/translate/filters';
 import { dockerEvent, matchesEventFilters } from '../../../src/api/docker/translate/event-shape';
-import { dockerInspect, dockerState, effectiveConfig } from '../../../src/api/docker/translate/container-shape';
+import { dockerInspect, dockerState, dockerSummary, effectiveConfig } from '../../../src/api/docker/translate/container-shape';
+import { checkNetworkCreate, matchesNetworkFilters, modeNetwork } from '../../../src/api/docker/translate/network-shape';
 import { dockerContainerFilter } from '../../../src/api/docker/translate/container-filters';
 import { filterImages, pullReference } from '../../../src/api/docker/translate/image-filters';
 import { dockerImageHistory, dockerImageSummary } from '../../../src/api/docker/translate/image-shape';
@@ -14,7 +15,7 @@ import { isZero } from '../../../src/api/docker/translate/zero';
 import { checkApiVersion, compareVersions, dockerErrorBody, supportsVersion } from '../../../src/api/docker/route';
 import { translateExecBody } from '../../../src/api/docker/exec';
 import { parseContainerConfig } from '../../../src/config/container-config';
-import type { ContainerInspect, ContainerSummary, ImageInspect, ImageSummary } from '../../../src/config/api-types';
+import type { ContainerInspect, ContainerSummary, ImageInspect, ImageSummary, NetworkSettings } from '../../../src/config/api-types';
 
 const code = (fn: () => unknown): string => {
   try {
@@ -48,7 +49,8 @@ describe('docker create body → ContainerConfig', () => {
     assert.equal(parsed.name, 'web');
     assert.deepEqual(parsed.cmd, ['echo', 'hi']);
     assert.equal(parsed.autoRemove, true);
-    assert.equal(parsed.networkMode, 'none');
+    assert.equal(parsed.networkMode, 'bridge', 'NetworkMode "default" is the default bridge');
+    assert.deepEqual([parsed.ports, parsed.publishAll, parsed.dns, parsed.extraHosts, parsed.networkAliases], [[], false, [], [], []]);
     assert.deepEqual(parsed.mounts, []);
   });
 
@@ -85,10 +87,6 @@ describe('docker create body → ContainerConfig', () => {
     const bad = (extra: Record<string, unknown>, host: Record<string, unknown> = {}) => code(() => translateCreateBody({ Image: 'x', ...extra, HostConfig: host }, undefined));
     assert.equal(bad({}, { Privileged: true }), 'InvalidArgument: HostConfig.Privileged is not supported by ForgeOne');
     assert.equal(bad({}, { OomScoreAdj: 100 }), 'InvalidArgument: HostConfig.OomScoreAdj is not supported by ForgeOne');
-    assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } }), /^InvalidArgument: HostConfig\.PortBindings needs container networking/);
-    assert.match(bad({ ExposedPorts: { '80/tcp': {} } }), /^InvalidArgument: ExposedPorts needs container networking/);
-    assert.match(bad({}, { NetworkMode: 'host' }), /^InvalidArgument: HostConfig\.NetworkMode "host"/);
-    assert.match(bad({}, { NetworkMode: 'mynet' }), /^NotFound: network mynet not found/);
     assert.match(bad({ Healthcheck: { Test: ['CMD', 'true'] } }), /^InvalidArgument: Healthcheck is not supported/);
     assert.match(bad({}, { MemorySwap: -1, Memory: 1 << 26 }), /MemorySwap is not supported/);
     assert.match(bad({ Volumes: { '/data': {} } }), /anonymous volumes are not supported/);
@@ -99,10 +97,49 @@ describe('docker create body → ContainerConfig', () => {
     assert.match(code(() => translateCreateBody({ HostConfig: {} }, undefined)), /Config\.Image is required/);
   });
 
-  it('accepts defaults clients send at non-zero values, and warns about bridge networking', () => {
-    const { warnings } = translateCreateBody({ Image: 'x', HostConfig: { MemorySwappiness: -1, CgroupnsMode: 'private', IpcMode: 'private', NetworkMode: 'bridge' } }, undefined);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /loopback interface only/);
+  it('accepts defaults clients send at non-zero values', () => {
+    const { warnings, config } = translateCreateBody({ Image: 'x', HostConfig: { MemorySwappiness: -1, CgroupnsMode: 'private', IpcMode: 'private', NetworkMode: 'bridge' } }, undefined);
+    assert.deepEqual(warnings, []);
+    assert.equal(config.networkMode, 'bridge');
+  });
+
+  it('networking: modes, PortBindings, -P with ExposedPorts, Dns, ExtraHosts, aliases', () => {
+    const t = (extra: Record<string, unknown>, host: Record<string, unknown> = {}) => parseContainerConfig(translateCreateBody({ Image: 'x', ...extra, HostConfig: host }, undefined).config);
+    assert.deepEqual(['', 'default', 'bridge', 'none', 'host', 'mynet'].map((m) => t({}, { NetworkMode: m }).networkMode), ['bridge', 'bridge', 'bridge', 'none', 'host', 'mynet']);
+    assert.equal(t({ NetworkDisabled: true }).networkMode, 'none');
+    const published = t({ ExposedPorts: { '80/tcp': {}, '53/udp': {} } }, { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }, { HostIp: '', HostPort: '' }], '53/udp': null } });
+    assert.deepEqual(published.ports, [
+      { containerPort: 80, protocol: 'tcp', hostPort: 8080, hostIp: '127.0.0.1' },
+      { containerPort: 80, protocol: 'tcp', hostPort: 0 },
+    ], 'a null binding list is exposed, not published');
+    const all = t({ ExposedPorts: { '80/tcp': {}, '9000/tcp': {} } }, { PublishAllPorts: true, PortBindings: { '80/tcp': [{ HostPort: '8080' }] } });
+    assert.equal(all.publishAll, true);
+    assert.deepEqual(all.ports.map((p) => `${p.hostPort}:${p.containerPort}`), ['8080:80', '0:9000'], '-P adds the container\'s ExposedPorts not bound yet');
+    const dns = t({}, { Dns: ['1.1.1.1'], ExtraHosts: ['db:10.0.0.5', 'cache=10.0.0.6'] });
+    assert.deepEqual([dns.dns, dns.extraHosts], [['1.1.1.1'], ['db:10.0.0.5', 'cache:10.0.0.6']]);
+    const aliased = t({}, { NetworkMode: 'mynet' });
+    assert.deepEqual(aliased.networkAliases, []);
+    const withAliases = parseContainerConfig(translateCreateBody({ Image: 'x', HostConfig: { NetworkMode: 'mynet' }, NetworkingConfig: { EndpointsConfig: { mynet: { Aliases: ['db', 'pg'], IPAMConfig: null, NetworkID: '', MacAddress: '' } } } }, undefined).config);
+    assert.deepEqual(withAliases.networkAliases, ['db', 'pg']);
+  });
+
+  it('networking: refuses what the network module cannot do, naming it', () => {
+    const bad = (extra: Record<string, unknown>, host: Record<string, unknown> = {}, net?: unknown) => code(() => translateCreateBody({ Image: 'x', ...extra, HostConfig: host, NetworkingConfig: net }, undefined));
+    assert.match(bad({}, { NetworkMode: 'container:abc' }), /^InvalidArgument: HostConfig\.NetworkMode "container:abc" is not supported/);
+    assert.match(bad({}, { Links: ['a:b'] }), /^InvalidArgument: HostConfig\.Links is not supported/);
+    assert.match(bad({}, { DnsSearch: ['example.com'] }), /^InvalidArgument: HostConfig\.DnsSearch is not supported/);
+    assert.match(bad({}, { DnsOptions: ['ndots:2'] }), /^InvalidArgument: HostConfig\.DnsOptions is not supported/);
+    assert.match(bad({ MacAddress: '02:42:ac:11:00:02' }), /^InvalidArgument: MacAddress is not supported/);
+    assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: { IPAMConfig: { IPv4Address: '10.0.0.9' } } } }), /IPAMConfig: fixed container addresses/);
+    assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: { MacAddress: '02:42:ac:11:00:02' } } }), /EndpointsConfig\.n\.MacAddress is not supported/);
+    assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: {}, m: {} } }), /EndpointsConfig\.m: a container joins one network at create/);
+    assert.match(bad({}, { PortBindings: { '80-90/tcp': [{ HostPort: '8080' }] } }), /invalid port "80-90\/tcp"/);
+    assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostPort: '70000' }] } }), /out of range/);
+    assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8080' }] } }), /InvalidArgument/);
+    assert.match(bad({}, { PortBindings: { '80/tcp': 'x' } }), /must be a list/);
+    assert.match(bad({}, { ExtraHosts: ['nocolon'] }), /invalid HostConfig\.ExtraHosts entry/);
+    assert.match(bad({}, { ExtraHosts: ['gw:host-gateway'] }), /host-gateway is not supported/);
+    assert.match(bad({}, { Dns: 'x' }), /HostConfig\.Dns must be a list/);
   });
 
   it('parses binds and mounts', () => {
@@ -150,7 +187,11 @@ describe('docker filters', () => {
     assert.deepEqual(dockerContainerFilter(list, { before: ['c3'] }).map((c) => c.Id), ['a1', 'b2']);
     assert.deepEqual(dockerContainerFilter(list, { since: ['na1'] }).map((c) => c.Id), ['b2', 'c3']);
     assert.deepEqual(dockerContainerFilter(list, { volume: ['/data'] }).length, 3);
-    assert.deepEqual(dockerContainerFilter(list, { network: ['bridge'] }), []);
+    assert.deepEqual(dockerContainerFilter(list, { network: ['bridge'] }), [], 'no networks known: nothing matches');
+    const endpoint = (id: string) => ({ NetworkID: id, EndpointID: '', IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: null });
+    const nets = (id: string): NetworkSettings => ({ Networks: id === 'a1' ? { front: endpoint('f'.repeat(64)) } : { bridge: endpoint('b'.repeat(64)) }, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Ports: {}, SandboxKey: '' });
+    assert.deepEqual(dockerContainerFilter(list, { network: ['front'] }, nets).map((c) => c.Id), ['a1']);
+    assert.deepEqual(dockerContainerFilter(list, { network: ['b'.repeat(12)] }, nets).map((c) => c.Id), ['b2', 'c3']);
     assert.deepEqual(dockerContainerFilter(list, { 'is-task': ['false'] }).length, 3);
     assert.match(code(() => dockerContainerFilter(list, { before: ['zz'] })), /^NotFound/);
   });
@@ -198,7 +239,61 @@ describe('docker shapes', () => {
     assert.equal(d.Platform, 'linux');
     assert.equal(d.Driver, 'overlay');
     assert.deepEqual((d.NetworkSettings as { Networks: object }).Networks, {});
+    assert.deepEqual((d.HostConfig as { PortBindings: object }).PortBindings, {});
     assert.deepEqual(d.Mounts, [{ Type: 'bind', Source: '/s', Destination: '/d', Mode: 'ro', RW: false, Propagation: 'rprivate' }]);
+  });
+
+  it('inspect: NetworkSettings, HostConfig.PortBindings and ExposedPorts from the runtime\'s view', () => {
+    const ep = { NetworkID: 'n'.repeat(64), EndpointID: 'e'.repeat(64), IPAddress: '172.29.1.2', IPPrefixLen: 24, Gateway: '172.29.1.1', MacAddress: '02:00:00:00:00:01', Aliases: null };
+    const withNet: ContainerInspect = {
+      ...inspect,
+      NetworkSettings: { Networks: { bridge: ep, app: { ...ep, IPAddress: '10.1.0.2', Aliases: ['db', 'cccc'] } }, IPAddress: '172.29.1.2', IPPrefixLen: 24, Gateway: '172.29.1.1', MacAddress: ep.MacAddress, SandboxKey: '/run/x/netns/abc', Ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': null } },
+    };
+    const d = dockerInspect(withNet, {
+      cpuShares: 0, stopTimeout: undefined, stdinOnce: false, config: effectiveConfig({ env: [], labels: {} }, undefined, (a, b) => [...a, ...b]),
+      network: { networkMode: 'bridge', ports: [{ containerPort: 80, protocol: 'tcp', hostPort: 8080, hostIp: '127.0.0.1' }, { containerPort: 53, protocol: 'udp', hostPort: 0 }], publishAll: false, dns: ['1.1.1.1'], extraHosts: ['db:10.0.0.5'] },
+    });
+    const ns = d.NetworkSettings as Record<string, unknown> & { Networks: Record<string, Record<string, unknown>> };
+    assert.deepEqual([ns.IPAddress, ns.Gateway, ns.SandboxKey, ns.SandboxID, ns.EndpointID], ['172.29.1.2', '172.29.1.1', '/run/x/netns/abc', 'abc', 'e'.repeat(64)]);
+    assert.deepEqual(ns.Ports, withNet.NetworkSettings.Ports);
+    assert.deepEqual(ns.Networks.app!.Aliases, ['db', 'cccc']);
+    assert.equal(ns.Networks.app!.IPAddress, '10.1.0.2');
+    assert.equal(ns.Networks.app!.IPAMConfig, null);
+    const h = d.HostConfig as Record<string, unknown>;
+    assert.deepEqual(h.PortBindings, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostIp: '', HostPort: '' }] });
+    assert.deepEqual([h.Dns, h.ExtraHosts, h.NetworkMode], [['1.1.1.1'], ['db:10.0.0.5'], 'bridge']);
+    assert.deepEqual((d.Config as { ExposedPorts: object }).ExposedPorts, { '80/tcp': {}, '53/udp': {} });
+    const s = dockerSummary({ Id: 'c', Names: ['/c'], Image: 'i', ImageID: 'i', Command: '', Created: 1, State: 'running', Status: 'Up', Labels: {}, Engine: 'native', Mounts: [], Ports: [{ IP: '127.0.0.1', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }] }, undefined, { mode: 'bridge', settings: withNet.NetworkSettings });
+    assert.deepEqual(s.Ports, [{ IP: '127.0.0.1', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }]);
+    assert.deepEqual(Object.keys((s.NetworkSettings as { Networks: object }).Networks), ['bridge', 'app']);
+    assert.deepEqual(s.HostConfig, { NetworkMode: 'bridge' });
+  });
+
+  it('networks: host/none shapes, filters, create fields refused', () => {
+    const none = modeNetwork('none', [{ id: 'c1', name: 'x' }]);
+    assert.deepEqual([none.Name, none.Id, none.Driver, none.Scope, none.EnableIPv6, none.Containers.c1!.Name], ['none', 'none', 'null', 'local', false, 'x']);
+    assert.equal(modeNetwork('host', []).Driver, 'host');
+    const user = { ...modeNetwork('none', []), Name: 'front', Id: 'f'.repeat(64), Driver: 'bridge' as const, Labels: { team: 'a' } };
+    const bridge = { ...user, Name: 'bridge', Id: 'b'.repeat(64), Labels: {} };
+    const list = [bridge, user, modeNetwork('host', []), none];
+    const names = (f: Record<string, string[]>) => list.filter((n) => matchesNetworkFilters(n, f)).map((n) => n.Name);
+    assert.deepEqual(names({}), ['bridge', 'front', 'host', 'none']);
+    assert.deepEqual(names({ type: ['builtin'] }), ['bridge', 'host', 'none']);
+    assert.deepEqual(names({ type: ['custom'] }), ['front']);
+    assert.deepEqual(names({ driver: ['bridge'] }), ['bridge', 'front']);
+    assert.deepEqual(names({ name: ['ron'] }), ['front']);
+    assert.deepEqual(names({ id: ['fff'] }), ['front']);
+    assert.deepEqual(names({ label: ['team=a'] }), ['front']);
+    assert.deepEqual(names({ dangling: ['true'] }), ['front']);
+    assert.match(code(() => names({ type: ['weird'] })), /invalid filter: 'type'='weird'/);
+    const cli = { Name: 'n', CheckDuplicate: true, Driver: 'bridge', Scope: '', EnableIPv6: false, IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1' }] }, Internal: false, Attachable: false, Ingress: false, ConfigOnly: false, ConfigFrom: null, Options: {}, Labels: { a: 'b' } };
+    assert.equal(checkNetworkCreate(structuredClone(cli)).Name, 'n');
+    assert.match(code(() => checkNetworkCreate({ ...cli, Options: { 'com.docker.network.bridge.name': 'x' } })), /^InvalidArgument: Options is not supported/);
+    assert.match(code(() => checkNetworkCreate({ ...cli, Ingress: true })), /Ingress is not supported/);
+    assert.match(code(() => checkNetworkCreate({ ...cli, IPAM: { Driver: 'dhcp' } })), /IPAM driver "dhcp"/);
+    assert.match(code(() => checkNetworkCreate({ ...cli, IPAM: { Config: [{ Subnet: '10.5.0.0/24', IPRange: '10.5.0.0/25' }] } })), /IPAM\.Config\.IPRange/);
+    assert.match(code(() => checkNetworkCreate({ ...cli, Name: '' })), /network name is required/);
+    assert.match(code(() => checkNetworkCreate({ ...cli, Labels: { a: 1 } })), /Labels must be an object of strings/);
   });
 
   it('effective config: image settings overlaid by the container\'s (Docker\'s rules)', () => {

@@ -3,8 +3,9 @@
  * shapes Docker clients decode: inspect (State, Config, HostConfig, Mounts, NetworkSettings,
  * GraphDriver, Platform) and the `ps` summary. Pure.
  */
-import type { ContainerInspect, ContainerSummary } from '../../../config/api-types';
-import { networkSettings, summaryNetwork } from './network';
+import type { ContainerInspect, ContainerSummary, NetworkSettings } from '../../../config/api-types';
+import type { PortRequest } from '../../../config/port-spec';
+import { hostConfigNetwork, networkSettings, summaryNetwork } from './network';
 
 /** Docker's State of a container: the native one, whose statuses are Docker's. */
 export function dockerState(s: ContainerInspect['State']): Record<string, unknown> {
@@ -69,7 +70,19 @@ export function effectiveConfig(
   };
 }
 
-export function dockerInspect(c: ContainerInspect, extra: { cpuShares: number; stopTimeout: number | undefined; stdinOnce: boolean; config: EffectiveConfig }): Record<string, unknown> {
+/** The container's create-time network fields (ContainerConfig's). */
+export interface NetworkConfig {
+  networkMode: string;
+  ports: PortRequest[];
+  publishAll: boolean;
+  dns: string[];
+  extraHosts: string[];
+}
+
+export function dockerInspect(
+  c: ContainerInspect,
+  extra: { cpuShares: number; stopTimeout: number | undefined; stdinOnce: boolean; config: EffectiveConfig; network?: NetworkConfig },
+): Record<string, unknown> {
   const h = c.HostConfig;
   return {
     Id: c.Id,
@@ -108,6 +121,7 @@ export function dockerInspect(c: ContainerInspect, extra: { cpuShares: number; s
       ExtraHosts: null,
       Privileged: false,
       PublishAllPorts: false,
+      ...(extra.network ? hostConfigNetwork(extra.network) : {}),
       ReadonlyRootfs: h.ReadonlyRootfs,
       SecurityOpt: h.SecurityOpt.length ? h.SecurityOpt : null,
       Tmpfs: Object.keys(h.Tmpfs).length ? h.Tmpfs : undefined,
@@ -139,13 +153,14 @@ export function dockerInspect(c: ContainerInspect, extra: { cpuShares: number; s
       OnBuild: null,
       Labels: extra.config.Labels,
       StopSignal: c.Config.StopSignal,
+      ...(Object.keys(c.NetworkSettings.Ports).length ? { ExposedPorts: Object.fromEntries(Object.keys(c.NetworkSettings.Ports).map((k) => [k, {}])) } : {}),
       ...(extra.stopTimeout !== undefined ? { StopTimeout: extra.stopTimeout } : {}),
     },
-    NetworkSettings: networkSettings(),
+    NetworkSettings: networkSettings(c.NetworkSettings),
   };
 }
 
-export function dockerSummary(c: ContainerSummary, size?: { rw: number }): Record<string, unknown> {
+export function dockerSummary(c: ContainerSummary, size?: { rw: number }, network?: { mode: string; settings: NetworkSettings }): Record<string, unknown> {
   return {
     Id: c.Id,
     Names: c.Names,
@@ -153,11 +168,11 @@ export function dockerSummary(c: ContainerSummary, size?: { rw: number }): Recor
     ImageID: c.ImageID,
     Command: c.Command,
     Created: c.Created,
-    ...summaryNetwork(),
+    ...summaryNetwork(c.Ports, network?.settings),
     Labels: c.Labels,
     State: c.State,
     Status: c.Status,
-    HostConfig: { NetworkMode: 'none' },
+    HostConfig: { NetworkMode: network?.mode ?? 'none' },
     Mounts: mountsOf(c.Mounts),
     ...(size ? { SizeRw: size.rw, SizeRootFs: 0 } : {}),
   };

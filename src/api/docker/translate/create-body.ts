@@ -107,12 +107,12 @@ function restartPolicy(value: unknown): ContainerConfigInput['restartPolicy'] | 
 /** Docker's create body → ContainerConfig input (the name comes from the query). */
 export function translateCreateBody(body: Record<string, unknown>, name: string | undefined): TranslatedCreate {
   const host = isRecord(body.HostConfig) ? body.HostConfig : {};
-  const { networkMode, warnings } = networkFromDocker(body, host, body.NetworkingConfig);
+  const { warnings, ...network } = networkFromDocker(body, host, body.NetworkingConfig);
   const image = str(body.Image, 'Image');
   if (!image) throw bad('Config.Image is required');
   const mounts: MountRequest[] = [];
   const resources: NonNullable<ContainerConfigInput['resources']> = {};
-  const config: ContainerConfigInput = { image, networkMode, mounts, resources };
+  const config: ContainerConfigInput = { image, ...network, mounts, resources };
   if (name) config.name = name.replace(/^\//, '');
 
   const configFields: Record<string, (v: unknown) => void> = {

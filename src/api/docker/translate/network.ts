@@ -1,81 +1,169 @@
 /**
- * The one place where Docker's networking fields meet ForgeOne (create's NetworkMode,
- * PortBindings, ExposedPorts, DNS fields, NetworkingConfig; inspect's NetworkSettings; ps's
- * Ports). Until the network/ module lands (branch `networking`), a container has loopback only:
- * the default network modes (`default`, `bridge`, `none`) give that, and anything that needs a
- * real network is refused with 400 rather than silently ignored.
+ * The one place where Docker's networking fields meet ForgeOne: create's NetworkMode,
+ * PortBindings, ExposedPorts, PublishAllPorts, Dns, ExtraHosts and NetworkingConfig become the
+ * container config's networkMode/ports/publishAll/dns/extraHosts/networkAliases; inspect's and
+ * ps's network views get the fields Docker clients decode. Pure. Whether a named network exists
+ * is the runtime's check at create (404 "network X not found", like dockerd).
  *
- * To wire networking: map NetworkMode/NetworkingConfig/PortBindings to the create options the
- * network module adds in `networkFromDocker`, and fill `networkSettings` from the runtime's
- * network info of the container.
+ * Refused with 400 (docs/networking.md, "Not supported"): `container:` mode, Links, MacAddress,
+ * fixed addresses (IPAMConfig), DnsSearch/DnsOptions, more than one network at create.
  */
 import { ForgeError } from '../../../errors';
+import type { EndpointSettings, NetworkSettings } from '../../../config/api-types';
+import { exposedPorts, portKey, portsFromDockerBindings, type PortRequest } from '../../../config/port-spec';
 import { isRecord, isZero } from './zero';
 
 export interface NetworkChoice {
-  /** ContainerConfig.networkMode. */
   networkMode: string;
+  ports: PortRequest[];
+  publishAll: boolean;
+  dns: string[];
+  extraHosts: string[];
+  networkAliases: string[];
   warnings: string[];
 }
 
-const NEEDS_NETWORK = 'needs container networking, which this ForgeOne build does not have yet';
+const bad = (message: string) => new ForgeError('InvalidArgument', message);
+/** Endpoint fields clients send filled in from an earlier inspect (read-only, ignored by dockerd too). */
+const ENDPOINT_READ_ONLY = ['NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway', 'GlobalIPv6Address', 'GlobalIPv6PrefixLen', 'DNSNames'];
+
+function strings(value: unknown, field: string): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  throw bad(`${field} must be a list of strings`);
+}
+
+/** Docker's NetworkMode → ForgeOne's (`default` and empty are the default bridge). */
+export function networkModeFromDocker(mode: unknown): string {
+  if (mode === undefined || mode === null || mode === '' || mode === 'default') return 'bridge';
+  if (typeof mode !== 'string') throw bad('HostConfig.NetworkMode must be a string');
+  if (mode.startsWith('container:')) throw bad(`HostConfig.NetworkMode "${mode}" is not supported: sharing another container's network namespace is refused`);
+  return mode;
+}
+
+/** `--add-host NAME:IP` (docker also accepts `NAME=IP` since 25). */
+function extraHost(entry: string): string {
+  const i = entry.search(/[:=]/);
+  if (i <= 0) throw bad(`invalid HostConfig.ExtraHosts entry "${entry}": use NAME:IPv4`);
+  const name = entry.slice(0, i);
+  const ip = entry.slice(i + 1);
+  if (ip === 'host-gateway') throw bad(`HostConfig.ExtraHosts "${entry}": host-gateway is not supported, give the address`);
+  return `${name}:${ip}`;
+}
+
+/** NetworkingConfig.EndpointsConfig: the network's aliases; refuses what the network module cannot give. */
+function endpointAliases(networkingConfig: unknown, mode: string): string[] {
+  if (!isRecord(networkingConfig) || !isRecord(networkingConfig.EndpointsConfig)) return [];
+  const entries = Object.entries(networkingConfig.EndpointsConfig);
+  const sameNetwork = (name: string) => name === mode || (mode === 'bridge' && name === 'default');
+  const others = entries.filter(([name]) => !sameNetwork(name));
+  if (others.length) {
+    throw bad(`NetworkingConfig.EndpointsConfig.${others[0]![0]}: a container joins one network at create (its NetworkMode "${mode}"); connect it to more with POST /networks/{id}/connect`);
+  }
+  const aliases: string[] = [];
+  for (const [name, endpoint] of entries) {
+    if (!isRecord(endpoint)) continue;
+    for (const [key, value] of Object.entries(endpoint)) {
+      if (key === 'Aliases') aliases.push(...strings(value, `NetworkingConfig.EndpointsConfig.${name}.Aliases`));
+      else if (ENDPOINT_READ_ONLY.includes(key) || isZero(value)) continue;
+      else if (key === 'IPAMConfig') throw bad(`NetworkingConfig.EndpointsConfig.${name}.IPAMConfig: fixed container addresses (--ip) are not supported; addresses come from the network's subnet`);
+      else throw bad(`NetworkingConfig.EndpointsConfig.${name}.${key} is not supported by ForgeOne`);
+    }
+  }
+  return aliases;
+}
 
 /** Docker create fields about networking → ForgeOne's choice; throws 400 for what cannot be honoured. */
 export function networkFromDocker(config: Record<string, unknown>, hostConfig: Record<string, unknown>, networkingConfig: unknown): NetworkChoice {
   const warnings: string[] = [];
-  const mode = typeof hostConfig.NetworkMode === 'string' ? hostConfig.NetworkMode : '';
-  let networkMode = 'none';
-  if (mode === 'bridge') warnings.push('NetworkMode "bridge": no bridge network exists yet; the container has a loopback interface only');
-  else if (mode === 'host' || mode.startsWith('container:')) throw new ForgeError('InvalidArgument', `HostConfig.NetworkMode "${mode}" is not supported: sharing another network namespace is refused`);
-  else if (mode !== '' && mode !== 'default' && mode !== 'none') throw new ForgeError('NotFound', `network ${mode} not found`);
-  if (config.NetworkDisabled === true) networkMode = 'none';
-  // Port maps are sets keyed by port (`{"80/tcp": {}}`): any key asks for something.
-  const asks = (v: unknown) => (isRecord(v) ? Object.keys(v).length > 0 : !isZero(v));
-  for (const key of ['PortBindings', 'PublishAllPorts', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'Links']) {
-    if (asks(hostConfig[key])) throw new ForgeError('InvalidArgument', `HostConfig.${key} ${NEEDS_NETWORK}`);
+  const networkMode = config.NetworkDisabled === true ? 'none' : networkModeFromDocker(hostConfig.NetworkMode);
+  for (const key of ['DnsOptions', 'DnsSearch']) {
+    if (!isZero(hostConfig[key])) throw bad(`HostConfig.${key} is not supported by ForgeOne (only Dns servers can be set)`);
   }
-  for (const key of ['ExposedPorts', 'MacAddress']) {
-    if (asks(config[key])) throw new ForgeError('InvalidArgument', `${key} ${NEEDS_NETWORK}`);
+  if (!isZero(hostConfig.Links)) throw bad('HostConfig.Links is not supported: put the containers on a user network, where they reach each other by name');
+  if (!isZero(config.MacAddress)) throw bad('MacAddress is not supported: addresses come from the network');
+  if (!isZero(hostConfig.PortBindings) && !isRecord(hostConfig.PortBindings)) throw bad('HostConfig.PortBindings must be an object');
+  const bindings = (isRecord(hostConfig.PortBindings) ? hostConfig.PortBindings : {}) as Record<string, unknown>;
+  for (const [key, list] of Object.entries(bindings)) {
+    if (list !== null && (!Array.isArray(list) || !list.every((b) => isRecord(b)))) throw bad(`HostConfig.PortBindings["${key}"] must be a list of {HostIp, HostPort}`);
   }
-  if (isRecord(networkingConfig) && isRecord(networkingConfig.EndpointsConfig)) {
-    for (const [name, endpoint] of Object.entries(networkingConfig.EndpointsConfig)) {
-      if (!['default', 'bridge', 'none', mode].includes(name) || !isZero(endpoint)) {
-        throw new ForgeError('InvalidArgument', `NetworkingConfig.EndpointsConfig.${name} ${NEEDS_NETWORK}`);
-      }
-    }
+  const ports = portsFromDockerBindings(bindings as Parameters<typeof portsFromDockerBindings>[0]);
+  const publishAll = hostConfig.PublishAllPorts === true;
+  // -P publishes the image's EXPOSE (the runtime adds those) and the container's ExposedPorts.
+  if (publishAll && isRecord(config.ExposedPorts)) {
+    const have = new Set(ports.map(portKey));
+    ports.push(...exposedPorts(config.ExposedPorts).filter((p) => !have.has(portKey(p))));
   }
-  return { networkMode, warnings };
+  const dns = strings(hostConfig.Dns, 'HostConfig.Dns');
+  const extraHosts = strings(hostConfig.ExtraHosts, 'HostConfig.ExtraHosts').map(extraHost);
+  const networkAliases = endpointAliases(networkingConfig, networkMode);
+  return { networkMode, ports, publishAll, dns, extraHosts, networkAliases, warnings };
 }
 
 /** Names of the Docker create fields this file owns (create-body.ts leaves them to it). */
 export const NETWORK_CONFIG_KEYS = ['ExposedPorts', 'MacAddress', 'NetworkDisabled'];
 export const NETWORK_HOST_CONFIG_KEYS = ['NetworkMode', 'PortBindings', 'PublishAllPorts', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'Links'];
 
-/** Docker's NetworkSettings of a container: empty until networking exists. */
-export function networkSettings(): Record<string, unknown> {
+/** One of Docker's EndpointSettings from ForgeOne's. */
+function dockerEndpoint(e: EndpointSettings): Record<string, unknown> {
+  return {
+    IPAMConfig: null,
+    Links: null,
+    Aliases: e.Aliases,
+    MacAddress: e.MacAddress,
+    DriverOpts: null,
+    NetworkID: e.NetworkID,
+    EndpointID: e.EndpointID,
+    Gateway: e.Gateway,
+    IPAddress: e.IPAddress,
+    IPPrefixLen: e.IPPrefixLen,
+    IPv6Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    DNSNames: e.Aliases,
+  };
+}
+
+/** Docker's NetworkSettings of a container, from the runtime's (already in Docker's names). */
+export function networkSettings(s: NetworkSettings): Record<string, unknown> {
+  const defaultEndpoint = s.Networks.bridge;
   return {
     Bridge: '',
-    SandboxID: '',
-    SandboxKey: '',
+    SandboxID: s.SandboxKey ? s.SandboxKey.split('/').pop() : '',
+    SandboxKey: s.SandboxKey,
     HairpinMode: false,
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,
-    Ports: {},
+    Ports: s.Ports,
     SecondaryIPAddresses: null,
     SecondaryIPv6Addresses: null,
-    EndpointID: '',
-    Gateway: '',
+    EndpointID: defaultEndpoint?.EndpointID ?? '',
+    Gateway: s.Gateway,
     GlobalIPv6Address: '',
     GlobalIPv6PrefixLen: 0,
-    IPAddress: '',
-    IPPrefixLen: 0,
+    IPAddress: s.IPAddress,
+    IPPrefixLen: s.IPPrefixLen,
     IPv6Gateway: '',
-    MacAddress: '',
-    Networks: {},
+    MacAddress: s.MacAddress,
+    Networks: Object.fromEntries(Object.entries(s.Networks).map(([name, e]) => [name, dockerEndpoint(e)])),
+  };
+}
+
+/** The create-time network fields inspect's HostConfig shows (PortBindings in Docker's shape). */
+export function hostConfigNetwork(c: { networkMode: string; ports: PortRequest[]; publishAll: boolean; dns: string[]; extraHosts: string[] }): Record<string, unknown> {
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const p of c.ports) (bindings[portKey(p)] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.hostPort ? String(p.hostPort) : '' });
+  return {
+    NetworkMode: c.networkMode,
+    PortBindings: bindings,
+    PublishAllPorts: c.publishAll,
+    Dns: c.dns,
+    ExtraHosts: c.extraHosts.length ? c.extraHosts : null,
   };
 }
 
 /** `ps`'s Ports and NetworkSettings of a container summary. */
-export function summaryNetwork(): { Ports: unknown[]; NetworkSettings: { Networks: Record<string, unknown> } } {
-  return { Ports: [], NetworkSettings: { Networks: {} } };
+export function summaryNetwork(ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> | undefined, settings: NetworkSettings | undefined): { Ports: unknown[]; NetworkSettings: { Networks: Record<string, unknown> } } {
+  const networks = Object.fromEntries(Object.entries(settings?.Networks ?? {}).map(([name, e]) => [name, dockerEndpoint(e)]));
+  return { Ports: ports ?? [], NetworkSettings: { Networks: networks } };
 }
