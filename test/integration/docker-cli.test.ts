@@ -452,6 +452,28 @@ describe('docker CLI against the ForgeOne socket', () => {
     assert.equal(pushMissing.code, 1);
     assert.match(pushMissing.stderr, /An image does not exist locally with the tag/);
     assert.doesNotMatch(pushMissing.stderr, /forgeone/, 'hints naming the forgeone CLI are not shown to docker users');
+    // Networking input the daemon must refuse (status and Docker's message).
+    const refused: Array<[string, string, unknown, number, RegExp]> = [
+      ['POST', '/networks/create', { Name: 'badsub', IPAM: { Config: [{ Subnet: '10.0.0.0/33' }] } }, 400, /subnet|prefix/i],
+      ['POST', '/networks/create', { Name: 'bad name!' }, 400, /invalid network name/],
+      ['POST', '/networks/create', { Name: 'gw', IPAM: { Config: [{ Subnet: '10.85.9.0/24', Gateway: '10.85.10.1' }] } }, 400, /not a usable address/],
+      ['POST', '/networks/create', { Name: 'v6', EnableIPv6: true }, 501, /IPv6/],
+      ['POST', '/networks/create', { Name: 'bridge' }, 409, /already exists/],
+      ['POST', '/networks/host/connect', { Container: 'x' }, 403, /pre-defined network/],
+      ['POST', '/networks/nosuch/connect', { Container: 'x' }, 404, /network nosuch not found/],
+      ['POST', '/networks/bridge/connect', {}, 400, /Container is required/],
+      ['DELETE', '/networks/bridge', undefined, 403, /pre-defined network/],
+      ['GET', `/networks?filters=${encodeURIComponent('{"type":["weird"]}')}`, undefined, 400, /invalid filter/],
+      ['POST', '/containers/create', { Image: ref, HostConfig: { PortBindings: { '80/tcp': [{ HostPort: 'abc' }] } } }, 400, /not a port number/],
+      ['POST', '/containers/create', { Image: ref, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8080' }] } } }, 400, /HostIp "::1" is not an IPv4 address/],
+      ['POST', '/containers/create', { Image: ref, HostConfig: { Dns: ['not-an-ip'] } }, 400, /IPv4/],
+      ['POST', '/containers/create', { Image: ref, HostConfig: { NetworkMode: 'bridge' }, NetworkingConfig: { EndpointsConfig: { bridge: { Aliases: ['x'] } } } }, 400, /user-defined networks/],
+    ];
+    for (const [method, url, body, status, message] of refused) {
+      const r = await request(sock, method, url, body);
+      assert.equal(r.status, status, `${method} ${url}: ${r.body}`);
+      assert.match(JSON.parse(r.body).message, message, `${method} ${url}`);
+    }
     const noImage = await request(sock, 'POST', '/containers/create', { Image: 'no/such:image' });
     assert.equal(noImage.status, 404);
     assert.match(JSON.parse(noImage.body).message, /No such image: no\/such:image/);

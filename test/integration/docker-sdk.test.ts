@@ -5,10 +5,23 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { PassThrough, type Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
 import { mountsUnder, processesMentioning } from '../fixtures/host-state';
+
+function httpGet(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/index.html', timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
 
 function collect(stream: PassThrough): () => string {
   let text = '';
@@ -127,12 +140,68 @@ describe('Docker SDKs against the ForgeOne socket', () => {
     await container.remove({ v: true });
   });
 
+  it('dockerode: create with PortBindings, the port answers, inspect and list show it; a network round trip', async () => {
+    const container = await docker.createContainer({
+      Image: env.ref,
+      Cmd: ['sh', '-c', 'echo sdk-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp'],
+      ExposedPorts: { '80/tcp': {} },
+      HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+    });
+    const network = await docker.createNetwork({ Name: `sdk-net-${process.pid}`, Labels: { suite: 'sdk' } });
+    try {
+      await container.start();
+      const settings = (await container.inspect()).NetworkSettings;
+      const binding = settings.Ports['80/tcp']![0]!;
+      assert.equal(binding.HostIp, '127.0.0.1');
+      const port = Number(binding.HostPort);
+      assert.ok(port > 0, 'an empty HostPort gets a free port');
+      assert.match(settings.Networks.bridge!.IPAddress, /^172\.29\./);
+      let body = '';
+      for (let i = 0; i < 30 && !body.includes('sdk-web'); i++) body = await httpGet(port).catch(() => new Promise<string>((r) => setTimeout(() => r(''), 100)));
+      assert.match(body, /sdk-web/);
+      const listed = await docker.listContainers({ filters: { id: [container.id] } });
+      assert.deepEqual(listed[0]!.Ports, [{ IP: '127.0.0.1', PrivatePort: 80, PublicPort: port, Type: 'tcp' }]);
+      await network.connect({ Container: container.id, EndpointConfig: { Aliases: ['sdk-alias'] } });
+      const info = (await network.inspect()) as { Containers: Record<string, { IPv4Address: string }>; Labels: Record<string, string> };
+      assert.deepEqual(Object.keys(info.Containers), [container.id]);
+      assert.equal(info.Labels.suite, 'sdk');
+      assert.deepEqual((await container.inspect()).NetworkSettings.Networks[`sdk-net-${process.pid}`]!.Aliases!.slice(0, 1), ['sdk-alias']);
+      await network.disconnect({ Container: container.id });
+    } finally {
+      await container.remove({ force: true });
+      await network.remove().catch(() => undefined);
+    }
+    await assert.rejects(network.inspect(), (e: { statusCode?: number }) => e.statusCode === 404);
+  });
+
+  it('testcontainers: an exposed port is published and reached through getMappedPort', async () => {
+    process.env.DOCKER_HOST = `unix://${env.daemon.socket}`;
+    process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+    process.env.DOCKER_CONFIG = `${env.daemon.dir}/docker-client`;
+    process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
+    const { GenericContainer } = await import('testcontainers');
+    const started = await new GenericContainer(env.ref)
+      .withCommand(['sh', '-c', 'echo tc-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp'])
+      .withExposedPorts(80)
+      .withLabels({ suite: 'testcontainers-ports' })
+      .withStartupTimeout(30_000)
+      .start();
+    try {
+      assert.equal(started.getHost(), '127.0.0.1');
+      const port = started.getMappedPort(80);
+      assert.ok(port > 0);
+      assert.match(await httpGet(port), /tc-web/);
+    } finally {
+      await started.stop({ timeout: 1000 });
+    }
+  });
+
   it('testcontainers: GenericContainer starts from the local registry and its logs are read', async () => {
     process.env.DOCKER_HOST = `unix://${env.daemon.socket}`;
     process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
     process.env.DOCKER_CONFIG = `${env.daemon.dir}/docker-client`;
     // The test hosts are containers (/.dockerenv): testcontainers would then look for the Docker
-    // bridge's gateway to reach published ports. There is no bridge (nor published port) here.
+    // bridge's gateway to reach published ports; ForgeOne publishes on the host's addresses.
     process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
     const { GenericContainer, Wait } = await import('testcontainers');
     const started = await new GenericContainer(env.ref)

@@ -112,6 +112,7 @@ describe('docker create body → ContainerConfig', () => {
       { containerPort: 80, protocol: 'tcp', hostPort: 8080, hostIp: '127.0.0.1' },
       { containerPort: 80, protocol: 'tcp', hostPort: 0 },
     ], 'a null binding list is exposed, not published');
+    assert.deepEqual(t({}, { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '0' }] } }).ports, [{ containerPort: 80, protocol: 'tcp', hostPort: 0 }], 'HostPort "0" is a free port (testcontainers)');
     const all = t({ ExposedPorts: { '80/tcp': {}, '9000/tcp': {} } }, { PublishAllPorts: true, PortBindings: { '80/tcp': [{ HostPort: '8080' }] } });
     assert.equal(all.publishAll, true);
     assert.deepEqual(all.ports.map((p) => `${p.hostPort}:${p.containerPort}`), ['8080:80', '0:9000'], '-P adds the container\'s ExposedPorts not bound yet');
@@ -135,7 +136,7 @@ describe('docker create body → ContainerConfig', () => {
     assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: {}, m: {} } }), /EndpointsConfig\.m: a container joins one network at create/);
     assert.match(bad({}, { PortBindings: { '80-90/tcp': [{ HostPort: '8080' }] } }), /invalid port "80-90\/tcp"/);
     assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostPort: '70000' }] } }), /out of range/);
-    assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8080' }] } }), /InvalidArgument/);
+    assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8080' }] } }), /HostIp "::1" is not an IPv4 address/);
     assert.match(bad({}, { PortBindings: { '80/tcp': 'x' } }), /must be a list/);
     assert.match(bad({}, { ExtraHosts: ['nocolon'] }), /invalid HostConfig\.ExtraHosts entry/);
     assert.match(bad({}, { ExtraHosts: ['gw:host-gateway'] }), /host-gateway is not supported/);

@@ -10,7 +10,7 @@
  */
 import { ForgeError } from '../../../errors';
 import type { EndpointSettings, NetworkSettings } from '../../../config/api-types';
-import { exposedPorts, portKey, portsFromDockerBindings, type PortRequest } from '../../../config/port-spec';
+import { exposedPorts, isIPv4, portKey, portsFromDockerBindings, type PortRequest } from '../../../config/port-spec';
 import { isRecord, isZero } from './zero';
 
 export interface NetworkChoice {
@@ -86,8 +86,18 @@ export function networkFromDocker(config: Record<string, unknown>, hostConfig: R
   const bindings = (isRecord(hostConfig.PortBindings) ? hostConfig.PortBindings : {}) as Record<string, unknown>;
   for (const [key, list] of Object.entries(bindings)) {
     if (list !== null && (!Array.isArray(list) || !list.every((b) => isRecord(b)))) throw bad(`HostConfig.PortBindings["${key}"] must be a list of {HostIp, HostPort}`);
+    for (const b of (list ?? []) as Array<Record<string, unknown>>) {
+      if (!isZero(b.HostIp) && (typeof b.HostIp !== 'string' || !isIPv4(b.HostIp))) {
+        throw bad(`HostConfig.PortBindings["${key}"]: HostIp "${String(b.HostIp)}" is not an IPv4 address (IPv6 host addresses are not supported)`);
+      }
+      if (!isZero(b.HostPort) && typeof b.HostPort !== 'string') throw bad(`HostConfig.PortBindings["${key}"]: HostPort must be a string`);
+    }
   }
-  const ports = portsFromDockerBindings(bindings as Parameters<typeof portsFromDockerBindings>[0]);
+  // HostPort "0" means a free port to dockerd (testcontainers sends it); ForgeOne's spelling is "".
+  const normalized = Object.fromEntries(
+    Object.entries(bindings).map(([key, list]) => [key, (list as Array<{ HostIp?: string; HostPort?: string }> | null)?.map((b) => (b.HostPort === '0' ? { ...b, HostPort: '' } : b)) ?? null]),
+  );
+  const ports = portsFromDockerBindings(normalized);
   const publishAll = hostConfig.PublishAllPorts === true;
   // -P publishes the image's EXPOSE (the runtime adds those) and the container's ExposedPorts.
   if (publishAll && isRecord(config.ExposedPorts)) {
