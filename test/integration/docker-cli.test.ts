@@ -5,7 +5,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import * as net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -284,6 +284,7 @@ describe('docker CLI against the ForgeOne socket', () => {
     const tag = randomInt(0x1000, 0xffff).toString(16);
     const net1 = `dn1-${tag}`;
     const net2 = `dn2-${tag}`;
+    const net3 = `dn5-${tag}`;
     const subnet = `10.86.${randomInt(1, 250)}.0/24`;
     const names = [`a-${tag}`, `web-${tag}`, `c-${tag}`];
     const web = ['sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp'];
@@ -299,6 +300,7 @@ describe('docker CLI against the ForgeOne socket', () => {
       assert.equal(shown.IPAM.Config[0].Subnet, subnet);
       assert.equal(shown.Driver, 'bridge');
       assert.equal(shown.Labels.t, tag);
+      const bridge = shown.Options['com.docker.network.bridge.name'] as string;
 
       await ok(['run', '-d', '--network', net1, '--name', names[0]!, ref, ...web]);
       assert.equal((await ok(['run', '--rm', '--network', net1, ref, ...fetch(names[0]!)])).trim(), 'hello-web', 'a reached by name');
@@ -317,13 +319,23 @@ describe('docker CLI against the ForgeOne socket', () => {
       assert.match(await ok(['ps']), new RegExp(`127\\.0\\.0\\.1:${port}->80/tcp\\s+${names[1]}`));
       assert.match((await ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', names[1]!])).trim(), /^172\.29\./, 'default bridge address at the top level');
 
+      assert.match(await ok(['ps', '--format', '{{.Names}} {{.Networks}}']), new RegExp(`^${names[1]} bridge$`, 'm'));
+      // -P with --expose: a free host port on every address.
+      await ok(['run', '-d', '-P', '--expose', '80', '--name', names[2]!, ref, ...web]);
+      const any = (await ok(['port', names[2]!, '80/tcp'])).trim().split('\n')[0]!;
+      assert.match(any, /^0\.0\.0\.0:\d+$/);
+      assert.match(await httpGet(Number(any.split(':')[1])), /hello-web/);
+      const etc = await ok(['run', '--rm', '--dns', '9.9.9.9', '--add-host', 'db.example:10.1.2.3', ref, 'sh', '-c', 'cat /etc/resolv.conf /etc/hosts']);
+      assert.match(etc, /^nameserver 9\.9\.9\.9$/m);
+      assert.match(etc, /^10\.1\.2\.3\s+db\.example$/m);
+
       // connect a running container to a second network, then disconnect it.
       await ok(['network', 'create', net2]);
       await ok(['network', 'connect', '--alias', `alias-${tag}`, net2, names[0]!]);
       const both = Object.keys(JSON.parse(await ok(['inspect', names[0]!]))[0].NetworkSettings.Networks).sort();
       assert.deepEqual(both, [net1, net2].sort());
       assert.equal((await ok(['run', '--rm', '--network', net2, ref, ...fetch(`alias-${tag}`)])).trim(), 'hello-web', 'reached by its alias on the second network');
-      await ok(['network', 'disconnect', net2, names[0]!]);
+      await ok(['network', 'disconnect', '-f', net2, names[0]!]);
       assert.deepEqual(Object.keys(JSON.parse(await ok(['inspect', names[0]!]))[0].NetworkSettings.Networks), [net1]);
 
       // bad input
@@ -351,12 +363,20 @@ describe('docker CLI against the ForgeOne socket', () => {
         assert.match(r.stderr, why);
       }
 
+      // prune with a label filter removes only the unused network carrying it.
+      await ok(['network', 'create', '--label', `prune=${tag}`, net3]);
+      const pruned = await ok(['network', 'prune', '-f', '--filter', `label=prune=${tag}`]);
+      assert.match(pruned, new RegExp(`^${net3}$`, 'm'));
+      assert.doesNotMatch(pruned, new RegExp(net2));
+
       await ok(['rm', '-f', names[0]!]);
       assert.equal((await ok(['network', 'rm', net1, net2])).trim(), `${net1}\n${net2}`);
       assert.doesNotMatch(await ok(['network', 'ls']), new RegExp(net1));
+      assert.doesNotMatch(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }), new RegExp(`${bridge}[:@]`), 'the bridge is deleted');
+      assert.doesNotMatch(execFileSync('iptables-save', [], { encoding: 'utf8' }), new RegExp(`\\b${bridge}\\b`), 'its rules are deleted');
     } finally {
       await docker(['rm', '-f', ...names]);
-      await docker(['network', 'rm', net1, net2]);
+      await docker(['network', 'rm', net1, net2, net3]);
     }
   });
 
