@@ -338,6 +338,11 @@ describe('docker shapes', () => {
     assert.equal(matchesEventFilters(e, { type: ['image'] }), false);
     assert.equal(matchesEventFilters(e, { event: ['start', 'die'], container: ['ab'] }), true);
     assert.equal(matchesEventFilters(e, { network: ['bridge'] }), false);
+    const net = dockerEvent({ id: 4, timeNano: 1n, topic: '/networks/connect', actor: 'n'.repeat(64), attributes: { name: 'front', container: id } })!;
+    assert.deepEqual([net.Type, net.Action, net.Actor.Attributes], ['network', 'connect', { name: 'front', container: id, type: 'bridge' }]);
+    assert.equal(matchesEventFilters(net, { type: ['network'], network: ['front'] }), true);
+    assert.equal(matchesEventFilters(net, { network: ['nnnn'] }), true, 'an ID prefix matches');
+    assert.equal(matchesEventFilters(net, { network: ['back'] }), false);
   });
 });
 

@@ -47,6 +47,10 @@ const ACTIONS: Record<string, [string, string]> = {
   '/containers/prune': ['container', 'prune'],
   '/volumes/create': ['volume', 'create'],
   '/volumes/destroy': ['volume', 'destroy'],
+  '/networks/create': ['network', 'create'],
+  '/networks/destroy': ['network', 'destroy'],
+  '/networks/connect': ['network', 'connect'],
+  '/networks/disconnect': ['network', 'disconnect'],
 };
 
 export function dockerEvent(e: EventRecord, containerAttributes: (id: string) => Record<string, string> = () => ({})): DockerEvent | undefined {
@@ -54,6 +58,7 @@ export function dockerEvent(e: EventRecord, containerAttributes: (id: string) =>
   if (!mapped) return undefined;
   const [type, action] = mapped;
   const attributes = type === 'container' && /^[a-f0-9]{64}$/.test(e.actor) ? { ...containerAttributes(e.actor), ...e.attributes } : { ...e.attributes };
+  if (type === 'network') attributes.type = 'bridge'; // dockerd names the driver; ForgeOne networks are all bridges
   const timeNano = Number(e.timeNano);
   return {
     Type: type,
@@ -76,8 +81,9 @@ export function matchesEventFilters(e: DockerEvent, filters: Filters): boolean {
     any('container', (v) => e.Type === 'container' && (e.Actor.ID.startsWith(v) || a.name === v)) &&
     any('image', (v) => (e.Type === 'image' && (e.Actor.ID === v || e.Actor.ID.startsWith(v))) || a.image === v || a.id === v) &&
     any('volume', (v) => e.Type === 'volume' && e.Actor.ID === v) &&
+    any('network', (v) => e.Type === 'network' && (e.Actor.ID.startsWith(v) || a.name === v)) &&
     any('scope', (v) => v === 'local') &&
     matchLabels(a, filters.label) &&
-    !['network', 'daemon', 'plugin', 'node', 'service', 'secret', 'config'].some((k) => filters[k]?.length)
+    !['daemon', 'plugin', 'node', 'service', 'secret', 'config'].some((k) => filters[k]?.length)
   );
 }
