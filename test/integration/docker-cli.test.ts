@@ -290,6 +290,7 @@ describe('docker CLI against the ForgeOne socket', () => {
     const web = ['sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp'];
     // busybox-static's wget crashes (SIGSEGV): fetch with nc.
     const fetch = (host: string) => ['sh', '-c', `printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1`];
+    const since = Math.floor(Date.now() / 1000);
     try {
       const id = (await ok(['network', 'create', '--subnet', subnet, '--label', `t=${tag}`, net1])).trim();
       assert.match(id, /^[a-f0-9]{64}$/);
@@ -374,6 +375,8 @@ describe('docker CLI against the ForgeOne socket', () => {
       assert.doesNotMatch(await ok(['network', 'ls']), new RegExp(net1));
       assert.doesNotMatch(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }), new RegExp(`${bridge}[:@]`), 'the bridge is deleted');
       assert.doesNotMatch(execFileSync('iptables-save', [], { encoding: 'utf8' }), new RegExp(`\\b${bridge}\\b`), 'its rules are deleted');
+      const events = await ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=network', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
+      for (const line of [`create ${net1}`, `connect ${net2}`, `disconnect ${net2}`, `destroy ${net1}`]) assert.match(events, new RegExp(`^${line}$`, 'm'));
     } finally {
       await docker(['rm', '-f', ...names]);
       await docker(['network', 'rm', net1, net2, net3]);
