@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
 import type { NetworkSettings } from '../../config/api-types';
+import type { ContainerConfig } from '../../config/container-config';
 import { createContainer } from '../../runtime/containers/create';
 import { start } from '../../runtime/containers/start';
 import { stop } from '../../runtime/containers/stop';
@@ -48,9 +49,10 @@ function notModified(res: ServerResponse): void {
 
 /** A container's network mode and endpoints for `ps` (WASM containers have no network namespace). */
 function containerNetworks(rt: RuntimeContext, id: string, engine: string): { mode: string; settings: NetworkSettings } {
-  const { config } = findContainer(rt, id);
-  const settings: NetworkSettings = engine === 'native' ? networkSettings(rt, id, config) : { Networks: {}, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Ports: {}, SandboxKey: '' };
-  return { mode: engine === 'native' ? config.networkMode : 'none', settings };
+  const empty: NetworkSettings = { Networks: {}, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Ports: {}, SandboxKey: '' };
+  const config = rt.containers.get(id)?.config as ContainerConfig | undefined; // undefined: removed since it was listed
+  if (engine !== 'native' || !config) return { mode: 'none', settings: empty };
+  return { mode: config.networkMode ?? 'none', settings: networkSettings(rt, id, config) };
 }
 
 export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeContext): void {

@@ -6,9 +6,9 @@
  */
 import { ForgeError } from '../../errors';
 import type { NetworkResource } from '../../config/api-types';
+import type { ContainerConfig } from '../../config/container-config';
 import type { RuntimeContext } from '../../runtime/context';
 import { listContainers } from '../../runtime/containers/list';
-import { findContainer } from '../../runtime/containers/find-container';
 import { createNetwork, fromDockerRequest } from '../../runtime/networks/create-network';
 import { inspectNetwork, listNetworks } from '../../runtime/networks/list-networks';
 import { pruneNetworks, removeNetwork } from '../../runtime/networks/remove-network';
@@ -23,7 +23,7 @@ type ModeName = (typeof MODE_NETWORKS)[number];
 const isMode = (name: string): name is ModeName => (MODE_NETWORKS as readonly string[]).includes(name);
 
 function modeNetworkOf(rt: RuntimeContext, name: ModeName): NetworkResource {
-  const users = listContainers(rt, { all: true }).filter((c) => c.Engine === 'native' && findContainer(rt, c.Id).config.networkMode === name);
+  const users = listContainers(rt, { all: true }).filter((c) => c.Engine === 'native' && (rt.containers.get(c.Id)?.config as ContainerConfig | undefined)?.networkMode === name);
   return modeNetwork(name, users.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? '' })));
 }
 
