@@ -286,7 +286,7 @@ describe('docker CLI against the ForgeOne socket', () => {
     const net2 = `dn2-${tag}`;
     const net3 = `dn5-${tag}`;
     const subnet = `10.86.${randomInt(1, 250)}.0/24`;
-    const names = [`a-${tag}`, `web-${tag}`, `c-${tag}`];
+    const names = [`a-${tag}`, `web-${tag}`, `c-${tag}`, `m-${tag}`];
     const web = ['sh', '-c', 'echo hello-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp'];
     // busybox-static's wget crashes (SIGSEGV): fetch with nc.
     const fetch = (host: string) => ['sh', '-c', `printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1`];
@@ -337,6 +337,14 @@ describe('docker CLI against the ForgeOne socket', () => {
       assert.deepEqual(both, [net1, net2].sort());
       assert.equal((await ok(['run', '--rm', '--network', net2, ref, ...fetch(`alias-${tag}`)])).trim(), 'hello-web', 'reached by its alias on the second network');
       await ok(['network', 'disconnect', '-f', net2, names[0]!]);
+      // Two --network at run (API 1.44+ sends both at create): joined to both; an unknown one leaves no container.
+      await ok(['run', '-d', '--network', net1, '--network', net2, '--name', names[3]!, ref, 'sleep', '300']);
+      assert.deepEqual(Object.keys(JSON.parse(await ok(['inspect', names[3]!]))[0].NetworkSettings.Networks).sort(), [net1, net2].sort());
+      await ok(['rm', '-f', names[3]!]);
+      const half = await docker(['create', '--network', net1, '--network', `nosuch-${tag}`, '--name', names[3]!, ref, 'true']);
+      assert.equal(half.code, 1);
+      assert.match(half.stderr, new RegExp(`network nosuch-${tag} not found`));
+      assert.equal((await ok(['ps', '-a', '-q', '--filter', `name=${names[3]}`])).trim(), '', 'no half-made container');
       assert.deepEqual(Object.keys(JSON.parse(await ok(['inspect', names[0]!]))[0].NetworkSettings.Networks), [net1]);
 
       // bad input

@@ -31,6 +31,8 @@ import { CONTAINER_FILTERS, parseDockerFilters } from './translate/filters';
 import { dockerContainerFilter } from './translate/container-filters';
 import { untilTime } from './translate/params';
 import { networkSettings } from '../../runtime/networks/settings';
+import { findNetwork } from '../../runtime/networks/find-network';
+import { connectNetwork } from '../../runtime/networks/connect';
 
 function seconds(query: URLSearchParams, name: string): number | undefined {
   const v = query.get(name);
@@ -57,10 +59,18 @@ function containerNetworks(rt: RuntimeContext, id: string, engine: string): { mo
 
 export function registerDockerContainerRoutes(docker: DockerRoutes, rt: RuntimeContext): void {
   docker.route('POST', '/containers/create', async ({ req, res, query }) => {
-    const { config, warnings } = translateCreateBody(await readJson(req, 4 * 1024 * 1024), query.get('name') ?? undefined);
+    const { config, warnings, moreNetworks } = translateCreateBody(await readJson(req, 4 * 1024 * 1024), query.get('name') ?? undefined);
     const platform = query.get('platform');
     if (platform && !/^linux(\/|$)/.test(platform)) throw new ForgeError('InvalidArgument', `platform "${platform}" is not supported on this host`);
+    for (const n of moreNetworks) findNetwork(rt, n.name); // 404 before anything is created
     const created = await createContainer(rt, config);
+    try {
+      for (const n of moreNetworks) await connectNetwork(rt, n.name, created.Id, { aliases: n.aliases });
+    } catch (err) {
+      // All or nothing, as dockerd: a create that cannot join every network leaves no container.
+      await removeContainer(rt, created.Id, { force: true, volumes: false }).catch(() => undefined);
+      throw err;
+    }
     sendJson(res, 201, { Id: created.Id, Warnings: [...warnings, ...created.Warnings] });
   });
 

@@ -122,6 +122,8 @@ describe('docker create body → ContainerConfig', () => {
     assert.deepEqual(aliased.networkAliases, []);
     const withAliases = parseContainerConfig(translateCreateBody({ Image: 'x', HostConfig: { NetworkMode: 'mynet' }, NetworkingConfig: { EndpointsConfig: { mynet: { Aliases: ['db', 'pg'], IPAMConfig: null, NetworkID: '', MacAddress: '' } } } }, undefined).config);
     assert.deepEqual(withAliases.networkAliases, ['db', 'pg']);
+    const several = translateCreateBody({ Image: 'x', HostConfig: { NetworkMode: 'front' }, NetworkingConfig: { EndpointsConfig: { front: { Aliases: ['a'] }, back: { Aliases: ['b'] }, side: null } } }, undefined);
+    assert.deepEqual([several.config.networkMode, several.config.networkAliases, several.moreNetworks], ['front', ['a'], [{ name: 'back', aliases: ['b'] }, { name: 'side', aliases: [] }]], 'API 1.44+: further networks are connected after create');
   });
 
   it('networking: refuses what the network module cannot do, naming it', () => {
@@ -133,7 +135,8 @@ describe('docker create body → ContainerConfig', () => {
     assert.match(bad({ MacAddress: '02:42:ac:11:00:02' }), /^InvalidArgument: MacAddress is not supported/);
     assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: { IPAMConfig: { IPv4Address: '10.0.0.9' } } } }), /IPAMConfig: fixed container addresses/);
     assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: { MacAddress: '02:42:ac:11:00:02' } } }), /EndpointsConfig\.n\.MacAddress is not supported/);
-    assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: {}, m: {} } }), /EndpointsConfig\.m: a container joins one network at create/);
+    assert.match(bad({}, { NetworkMode: 'none' }, { EndpointsConfig: { n: {} } }), /EndpointsConfig\.n: a container with NetworkMode "none" cannot join other networks/);
+    assert.match(bad({}, { NetworkMode: 'n' }, { EndpointsConfig: { n: {}, m: { IPAMConfig: { IPv4Address: '10.0.0.9' } } } }), /EndpointsConfig\.m\.IPAMConfig/);
     assert.match(bad({}, { PortBindings: { '80-90/tcp': [{ HostPort: '8080' }] } }), /invalid port "80-90\/tcp"/);
     assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostPort: '70000' }] } }), /out of range/);
     assert.match(bad({}, { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8080' }] } }), /HostIp "::1" is not an IPv4 address/);

@@ -7,11 +7,13 @@
 import { ForgeError } from '../../../errors';
 import type { ContainerConfigInput, MountRequest } from '../../../config/container-config';
 import { isRecord, isZero } from './zero';
-import { NETWORK_CONFIG_KEYS, NETWORK_HOST_CONFIG_KEYS, networkFromDocker } from './network';
+import { NETWORK_CONFIG_KEYS, NETWORK_HOST_CONFIG_KEYS, networkFromDocker, type ExtraNetwork } from './network';
 
 export interface TranslatedCreate {
   config: ContainerConfigInput;
   warnings: string[];
+  /** Networks to connect right after create (NetworkingConfig beyond the NetworkMode one). */
+  moreNetworks: ExtraNetwork[];
 }
 
 /** Config fields that only steer the client (attach choices) or Windows/builds: never an effect here. */
@@ -107,7 +109,7 @@ function restartPolicy(value: unknown): ContainerConfigInput['restartPolicy'] | 
 /** Docker's create body → ContainerConfig input (the name comes from the query). */
 export function translateCreateBody(body: Record<string, unknown>, name: string | undefined): TranslatedCreate {
   const host = isRecord(body.HostConfig) ? body.HostConfig : {};
-  const { warnings, ...network } = networkFromDocker(body, host, body.NetworkingConfig);
+  const { warnings, moreNetworks, ...network } = networkFromDocker(body, host, body.NetworkingConfig);
   const image = str(body.Image, 'Image');
   if (!image) throw bad('Config.Image is required');
   const mounts: MountRequest[] = [];
@@ -182,5 +184,5 @@ export function translateCreateBody(body: Record<string, unknown>, name: string 
     else if (DEFAULTS[key]?.includes(value)) continue;
     else if (!isZero(value)) throw bad(`HostConfig.${key} is not supported by ForgeOne`);
   }
-  return { config, warnings };
+  return { config, warnings, moreNetworks };
 }

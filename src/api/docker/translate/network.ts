@@ -6,12 +6,18 @@
  * is the runtime's check at create (404 "network X not found", like dockerd).
  *
  * Refused with 400 (docs/networking.md, "Not supported"): `container:` mode, Links, MacAddress,
- * fixed addresses (IPAMConfig), DnsSearch/DnsOptions, more than one network at create.
+ * fixed addresses (IPAMConfig), DnsSearch/DnsOptions.
  */
 import { ForgeError } from '../../../errors';
 import type { EndpointSettings, NetworkSettings } from '../../../config/api-types';
 import { exposedPorts, isIPv4, portKey, portsFromDockerBindings, type PortRequest } from '../../../config/port-spec';
 import { isRecord, isZero } from './zero';
+
+/** A network to connect after create, with the endpoint's aliases. */
+export interface ExtraNetwork {
+  name: string;
+  aliases: string[];
+}
 
 export interface NetworkChoice {
   networkMode: string;
@@ -21,6 +27,8 @@ export interface NetworkChoice {
   extraHosts: string[];
   networkAliases: string[];
   warnings: string[];
+  /** Further networks of NetworkingConfig, connected once the container exists. */
+  moreNetworks: ExtraNetwork[];
 }
 
 const bad = (message: string) => new ForgeError('InvalidArgument', message);
@@ -51,26 +59,34 @@ function extraHost(entry: string): string {
   return `${name}:${ip}`;
 }
 
-/** NetworkingConfig.EndpointsConfig: the network's aliases; refuses what the network module cannot give. */
-function endpointAliases(networkingConfig: unknown, mode: string): string[] {
-  if (!isRecord(networkingConfig) || !isRecord(networkingConfig.EndpointsConfig)) return [];
-  const entries = Object.entries(networkingConfig.EndpointsConfig);
-  const sameNetwork = (name: string) => name === mode || (mode === 'bridge' && name === 'default');
-  const others = entries.filter(([name]) => !sameNetwork(name));
-  if (others.length) {
-    throw bad(`NetworkingConfig.EndpointsConfig.${others[0]![0]}: a container joins one network at create (its NetworkMode "${mode}"); connect it to more with POST /networks/{id}/connect`);
-  }
+/** One endpoint's aliases; refuses what the network module cannot give (fixed addresses, MAC, driver options). */
+function endpointAliases(name: string, endpoint: unknown): string[] {
+  if (!isRecord(endpoint)) return [];
   const aliases: string[] = [];
-  for (const [name, endpoint] of entries) {
-    if (!isRecord(endpoint)) continue;
-    for (const [key, value] of Object.entries(endpoint)) {
-      if (key === 'Aliases') aliases.push(...strings(value, `NetworkingConfig.EndpointsConfig.${name}.Aliases`));
-      else if (ENDPOINT_READ_ONLY.includes(key) || isZero(value)) continue;
-      else if (key === 'IPAMConfig') throw bad(`NetworkingConfig.EndpointsConfig.${name}.IPAMConfig: fixed container addresses (--ip) are not supported; addresses come from the network's subnet`);
-      else throw bad(`NetworkingConfig.EndpointsConfig.${name}.${key} is not supported by ForgeOne`);
-    }
+  for (const [key, value] of Object.entries(endpoint)) {
+    if (key === 'Aliases') aliases.push(...strings(value, `NetworkingConfig.EndpointsConfig.${name}.Aliases`));
+    else if (ENDPOINT_READ_ONLY.includes(key) || isZero(value)) continue;
+    else if (key === 'IPAMConfig') throw bad(`NetworkingConfig.EndpointsConfig.${name}.IPAMConfig: fixed container addresses (--ip) are not supported; addresses come from the network's subnet`);
+    else throw bad(`NetworkingConfig.EndpointsConfig.${name}.${key} is not supported by ForgeOne`);
   }
   return aliases;
+}
+
+/**
+ * NetworkingConfig.EndpointsConfig: the NetworkMode network's aliases, and the other networks
+ * (API 1.44+ lets a create name several; the caller connects them after create).
+ */
+function endpoints(networkingConfig: unknown, mode: string): { aliases: string[]; more: ExtraNetwork[] } {
+  if (!isRecord(networkingConfig) || !isRecord(networkingConfig.EndpointsConfig)) return { aliases: [], more: [] };
+  const sameNetwork = (name: string) => name === mode || (mode === 'bridge' && name === 'default');
+  const aliases: string[] = [];
+  const more: ExtraNetwork[] = [];
+  for (const [name, endpoint] of Object.entries(networkingConfig.EndpointsConfig)) {
+    if (sameNetwork(name)) aliases.push(...endpointAliases(name, endpoint));
+    else if (mode === 'none' || mode === 'host') throw bad(`NetworkingConfig.EndpointsConfig.${name}: a container with NetworkMode "${mode}" cannot join other networks`);
+    else more.push({ name, aliases: endpointAliases(name, endpoint) });
+  }
+  return { aliases, more };
 }
 
 /** Docker create fields about networking → ForgeOne's choice; throws 400 for what cannot be honoured. */
@@ -106,8 +122,8 @@ export function networkFromDocker(config: Record<string, unknown>, hostConfig: R
   }
   const dns = strings(hostConfig.Dns, 'HostConfig.Dns');
   const extraHosts = strings(hostConfig.ExtraHosts, 'HostConfig.ExtraHosts').map(extraHost);
-  const networkAliases = endpointAliases(networkingConfig, networkMode);
-  return { networkMode, ports, publishAll, dns, extraHosts, networkAliases, warnings };
+  const { aliases: networkAliases, more: moreNetworks } = endpoints(networkingConfig, networkMode);
+  return { networkMode, ports, publishAll, dns, extraHosts, networkAliases, warnings, moreNetworks };
 }
 
 /** Names of the Docker create fields this file owns (create-body.ts leaves them to it). */
