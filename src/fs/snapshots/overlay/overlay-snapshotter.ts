@@ -108,6 +108,10 @@ export class OverlaySnapshotter implements Snapshotter {
       for (let i = 0; i < layers.length; i++) {
         const layer = layers[i]!;
         const chainId = ids[i]!;
+        // Another prepare is making this snapshot: its own source serves. A stream given here is
+        // closed at once rather than left unread while we wait: its writer (a download mirroring
+        // into it) would wait for it to drain, and might be what the other prepare waits for.
+        if (layer.stream && this.flights.has(chainId)) layer.stream.destroy();
         const created = await this.flights.do(chainId, async () => {
           if (await this.dirs.exists(chainId)) return false;
           await this.unpacks.run(() =>
