@@ -112,8 +112,10 @@ export async function measureStartToExit(s: Setup, iterations: number): Promise<
  * limits…) over the rootfs of a created, never started container: crun alone with that spec.
  */
 async function forgeoneSpecBundle(s: Setup): Promise<{ bundle: string; id: string }> {
-  const { Id } = await s.daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: s.ref, cmd: ['true'] } });
+  const { Id } = await s.daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: s.ref, cmd: ['true'], ...(s.networking ? { networkMode: 'none' } : {}) } });
   const spec = JSON.parse(readFileSync(path.join(s.daemon.root, 'containers', Id, 'spec.json'), 'utf8'));
+  // A namespace file the daemon makes only at start: crun gets a fresh network namespace instead.
+  for (const ns of (spec.linux?.namespaces ?? []) as Array<{ type: string; path?: string }>) if (ns.type === 'network') delete ns.path;
   spec.linux.cgroupsPath = `/forgeone-bench/${Id.slice(0, 12)}`;
   const bundle = await s.tmp.make('bench-own-spec-');
   writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
