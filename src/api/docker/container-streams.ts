@@ -11,7 +11,7 @@ import { attach, resize } from '../../runtime/containers/attach';
 import { containerLogs } from '../../runtime/containers/logs';
 import { findContainer } from '../../runtime/containers/find-container';
 import { acceptUpgrade } from '../hijack';
-import { archiveHandlers, upgradeBody } from '../routes/container-streams';
+import { archiveHandlers, sendLogs, upgradeBody } from '../routes/container-streams';
 import { boolParam, sendJson } from '../respond';
 import { MULTIPLEXED_CONTENT_TYPE, RAW_CONTENT_TYPE, STDERR, STDOUT, encodeFrame, muxWriter } from '../stdcopy';
 import type { DockerRoutes } from './route';
@@ -88,18 +88,7 @@ export function registerDockerStreamRoutes(docker: DockerRoutes, rt: RuntimeCont
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
     });
-    const timestamps = boolParam(query, 'timestamps');
-    res.writeHead(200, { 'Content-Type': logs.tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE });
-    res.flushHeaders();
-    try {
-      for await (const e of logs.entries) {
-        const text = Buffer.from(`${timestamps ? `${dockerTimestamp(e.timestamp)} ` : ''}${e.text}${e.complete ? '\n' : ''}`);
-        if (!res.write(logs.tty ? text : encodeFrame(e.stream === 'stderr' ? STDERR : STDOUT, text))) await new Promise((r) => res.once('drain', r));
-      }
-    } catch (err) {
-      if (!abort.signal.aborted) rt.logger.warn('logs stream failed', { id: params.id, error: (err as Error).message });
-    }
-    res.end();
+    await sendLogs(rt, res, logs, boolParam(query, 'timestamps') ? dockerTimestamp : undefined, abort.signal, params.id!);
   });
 
   docker.upgrade('POST', '/containers/{id}/attach', async ({ req, socket, head, params, query }) => {

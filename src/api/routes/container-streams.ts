@@ -2,12 +2,12 @@
  * Stream routes: logs (multiplexed or raw), attach and exec start over hijacked connections
  * (Docker's protocol), resize. Only framing lives here; the verbs are in runtime/containers.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
 import { ForgeError } from '../../errors';
 import type { RuntimeContext } from '../../runtime/context';
 import { attach, resize } from '../../runtime/containers/attach';
-import { containerLogs } from '../../runtime/containers/logs';
+import { containerLogs, type ContainerLogs } from '../../runtime/containers/logs';
 import { createExec, inspectExec, resizeExec, startExec } from '../../runtime/containers/exec';
 import { findContainer } from '../../runtime/containers/find-container';
 import { readArchive, statPath, writeArchive } from '../../runtime/containers/archive';
@@ -92,6 +92,26 @@ export function execStartUpgrade(rt: RuntimeContext): UpgradeHandler {
   };
 }
 
+/**
+ * Streams log entries as the response (raw for a TTY container, else in the multiplexed format),
+ * each line prefixed with its timestamp when `timestamp` formats one; shared by the native and
+ * Docker logs routes, which differ only in their parameters and timestamp format.
+ */
+export async function sendLogs(rt: RuntimeContext, res: ServerResponse, logs: ContainerLogs, timestamp: ((t: string) => string) | undefined, signal: AbortSignal, id: string): Promise<void> {
+  res.writeHead(200, { 'Content-Type': logs.tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE });
+  res.flushHeaders();
+  try {
+    for await (const e of logs.entries) {
+      const text = Buffer.from(`${timestamp ? `${timestamp(e.timestamp)} ` : ''}${e.text}${e.complete ? '\n' : ''}`);
+      const chunk = logs.tty ? text : encodeFrame(e.stream === 'stderr' ? STDERR : STDOUT, text);
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    }
+  } catch (err) {
+    if (!signal.aborted) rt.logger.warn('logs stream failed', { id, error: (err as Error).message });
+  }
+  res.end();
+}
+
 export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext): void {
   router.native('GET', '/containers/{id}/logs', async ({ res, params, query }) => {
     const abort = new AbortController();
@@ -110,18 +130,7 @@ export function registerContainerStreamRoutes(router: Router, rt: RuntimeContext
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
     });
-    const timestamps = boolParam(query, 'timestamps');
-    res.writeHead(200, { 'Content-Type': logs.tty ? RAW_CONTENT_TYPE : MULTIPLEXED_CONTENT_TYPE });
-    try {
-      for await (const e of logs.entries) {
-        const text = Buffer.from(`${timestamps ? `${e.timestamp} ` : ''}${e.text}${e.complete ? '\n' : ''}`);
-        const chunk = logs.tty ? text : encodeFrame(e.stream === 'stderr' ? STDERR : STDOUT, text);
-        if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
-      }
-    } catch (err) {
-      if (!abort.signal.aborted) rt.logger.warn('logs stream failed', { id: params.id, error: (err as Error).message });
-    }
-    res.end();
+    await sendLogs(rt, res, logs, boolParam(query, 'timestamps') ? (t) => t : undefined, abort.signal, params.id!);
   });
 
   router.upgrade('POST', '/containers/{id}/attach', async ({ socket, head, params, query }) => {
