@@ -16,6 +16,7 @@ import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daem
 import { mountsUnder, processesMentioning } from '../fixtures/host-state';
 import { DOCKER_BIN, dockerEnv, runDocker } from '../fixtures/docker-cli';
 import { startRegistry } from '../fixtures/registry';
+import { httpGet } from '../fixtures/http-get';
 
 /** One raw request on the daemon's socket: status, headers and body. */
 function request(socketPath: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -30,17 +31,6 @@ function request(socketPath: string, method: string, urlPath: string, body?: unk
   });
 }
 
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/index.html', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

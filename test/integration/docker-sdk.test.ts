@@ -5,23 +5,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
 import { PassThrough, type Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { startBusyboxDaemon, type BusyboxDaemon } from '../fixtures/busybox-daemon';
 import { mountsUnder, processesMentioning } from '../fixtures/host-state';
+import { httpGet } from '../fixtures/http-get';
 
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/index.html', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
 
 function collect(stream: PassThrough): () => string {
   let text = '';
