@@ -17,20 +17,8 @@
  */
 import type { PortProtocol } from '../config/port-spec';
 
-export interface NetworkDefinition {
-  /** 64 hex. */
-  id: string;
-  name: string;
-  /** Linux bridge device (at most 15 characters). */
-  bridge: string;
-  /** IPv4 CIDR. */
-  subnet: string;
-  gateway: string;
-  /** No route out: no masquerade, no default route, forwarding off the bridge dropped. */
-  internal: boolean;
-  labels: Record<string, string>;
-  createdAt: number;
-}
+import type { NetworkDefinition } from '../config/network-definition';
+export type { NetworkDefinition };
 
 /** A port mapping as programmed (the host port is always concrete here). */
 export interface PortMapping {

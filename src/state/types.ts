@@ -3,6 +3,7 @@
  * nothing outside state/ writes SQL.
  */
 import type { Digest } from '../util/digest';
+import type { NetworkDefinition } from '../config/network-definition';
 
 export interface ImageRecord {
   /** Manifest digest; the primary key. */
@@ -68,17 +69,8 @@ export interface ContainerStateRecord {
   updatedAt: number;
 }
 
-/** A network (issue 7); the same fields as network/'s NetworkDefinition. */
-export interface NetworkRecord {
-  id: string;
-  name: string;
-  bridge: string;
-  subnet: string;
-  gateway: string;
-  internal: boolean;
-  labels: Record<string, string>;
-  createdAt: number;
-}
+/** A network (issue 7), as network/ builds it. */
+export type NetworkRecord = NetworkDefinition;
 
 /** A container's membership of a network and its CNI attachment while attached. */
 export interface EndpointRecord {
