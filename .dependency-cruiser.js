@@ -95,8 +95,8 @@ module.exports = {
     {
       name: 'nothing-imports-bin',
       severity: 'error',
-      comment: 'src/bin/ holds entry points; nothing imports them.',
-      from: {},
+      comment: 'src/bin/ holds entry points; nothing imports them (but the launcher, which runs the CLI entry when there is no bundle).',
+      from: { pathNot: '^src/bin/forgeone[.]ts$' },
       to: { path: '^src/bin/' },
     },
     {

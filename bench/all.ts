@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { startRegistry } from '../test/fixtures/registry';
 import { buildBusyboxImage, buildRandomImage } from '../test/fixtures/images';
 import { pushLayout } from '../test/fixtures/push';
-import { TestDaemon } from '../test/fixtures/daemon';
+import { FORGEONE_BIN, TestDaemon } from '../test/fixtures/daemon';
 import { TempDirs } from '../test/fixtures/tmp';
 import { arg, ensurePackages, run } from './lib';
 import { prepareContainerd, prepareCrun, preparePodman } from './peers';
@@ -49,8 +49,8 @@ async function main(): Promise<void> {
     await pushLayout(big.layoutDir, big.tag, registry.host, 'bench/big:latest');
     // The pushed layout dirs are no longer needed; the bundle below re-extracts from `image`.
     const ref = `${registry.host}/bench/busybox:latest`;
-    const fo = (...a: string[]) => [FORGEONE, '--host', `unix://${daemon.socket}`, ...a];
-    run(process.execPath, fo('pull', '-q', ref));
+    const fo = (...a: string[]) => ['--host', `unix://${daemon.socket}`, ...a];
+    run(FORGEONE_BIN, fo('pull', '-q', ref));
 
     const crun = await prepareCrun(tmp, image);
     const podman = await preparePodman(tmp, ref);
@@ -82,11 +82,9 @@ async function main(): Promise<void> {
   }
 }
 
-const FORGEONE = path.resolve(__dirname, '..', 'src', 'bin', 'forgeone.js');
-
 /** Networking lands on another branch: the bridge row measures once `run --network` exists. */
 function forgeoneHasNetworking(fo: (...a: string[]) => string[]): boolean {
-  const help = spawnSync(process.execPath, fo('run', '--help'), { encoding: 'utf8' });
+  const help = spawnSync(FORGEONE_BIN, fo('run', '--help'), { encoding: 'utf8' });
   return /--network\b/.test(help.stdout ?? '');
 }
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAll } from '../src/api/client';
-import type { TestDaemon } from '../test/fixtures/daemon';
+import { FORGEONE_BIN, type TestDaemon } from '../test/fixtures/daemon';
 import type { TempDirs } from '../test/fixtures/tmp';
 import { rssOf, run, runAsync, stats, timed, timedAsync, type Stats } from './lib';
 import { podmanStorage, resetPodman, type Containerd, type Crun, type Podman } from './peers';
@@ -18,6 +18,7 @@ export interface Setup {
   ref: string;
   bigRef: string;
   bigChainId: string;
+  /** The CLI's arguments up to the command (its daemon); run with FORGEONE_BIN as an executable, as users run `forgeone`. */
   fo: (...a: string[]) => string[];
   crun: Crun | undefined;
   podman: Podman | undefined;
@@ -45,9 +46,9 @@ async function interleave(samplers: Sampler[], iterations: number): Promise<Reco
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
 }
 
-/** The API's create+start+wait as a client sees it, `wait` registered before `start`. */
+/** The API's create+start+wait as a client sees it, `wait` registered before `start`; no network (like the bare crun it is compared with). */
 async function apiRun(daemon: TestDaemon, ref: string, cmd: string[]): Promise<string> {
-  const { Id } = await daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, cmd } });
+  const { Id } = await daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, cmd, networkMode: 'none' } });
   let sent!: () => void;
   const registered = new Promise<void>((r) => (sent = r));
   const waiting = daemon.client.json('POST', `/v1/containers/${Id}/wait`, { query: { condition: 'next-exit' }, onSent: sent });
@@ -61,7 +62,7 @@ export async function measureStartToExit(s: Setup, iterations: number): Promise<
   const { fo, ref, crun, podman, containerd } = s;
   const none = s.networking ? ['--network', 'none'] : [];
   const samplers: Sampler[] = [
-    ['forgeone cli none', async () => timed(() => run(process.execPath, fo('run', '--rm', ...none, ref, 'true')))],
+    ['forgeone cli none', async () => timed(() => run(FORGEONE_BIN, fo('run', '--rm', ...none, ref, 'true')))],
     // Removal is outside the timed part: crun run and ctr/podman --rm time their own clean-up, the API's is a separate call.
     [
       'forgeone api',
@@ -73,7 +74,7 @@ export async function measureStartToExit(s: Setup, iterations: number): Promise<
       },
     ],
   ];
-  if (s.networking) samplers.push(['forgeone cli bridge', async () => timed(() => run(process.execPath, fo('run', '--rm', ref, 'true')))]);
+  if (s.networking) samplers.push(['forgeone cli bridge', async () => timed(() => run(FORGEONE_BIN, fo('run', '--rm', ref, 'true')))]);
   let ownSpec: { bundle: string; id: string } | undefined;
   if (crun) {
     samplers.push(['crun', async (i) => timed(() => run('crun', ['run', '-b', crun.bundle, `bench-crun-${i}`]))]);
@@ -131,7 +132,7 @@ export async function measureBurst(s: Setup, n: number, rounds: number): Promise
   const { fo, ref, podman, containerd } = s;
   const none = s.networking ? ['--network', 'none'] : [];
   const all = (one: (i: number) => Promise<void>) => async (round: number) => timedAsync(() => Promise.all(Array.from({ length: n }, (_, i) => one(round * 1000 + i))));
-  const samplers: Sampler[] = [['forgeone', all(() => runAsync(process.execPath, fo('run', '--rm', ...none, ref, 'true')))]];
+  const samplers: Sampler[] = [['forgeone', all(() => runAsync(FORGEONE_BIN, fo('run', '--rm', ...none, ref, 'true')))]];
   if (containerd) samplers.push(['ctr', all((i) => runAsync('ctr', containerd.args('run', '--rm', ref, `bench-burst-${i}`, 'true')))]);
   if (podman) samplers.push(['podman', all(() => runAsync('podman', podman.runArgs('none', '--rm', ref, 'true')))]);
   const r = await interleave(samplers, rounds);
@@ -170,7 +171,7 @@ export async function measureIdle(s: Setup, n: number, psRuns: number): Promise<
   const names = Array.from({ length: n }, (_, i) => `bench-idle-${i}`);
   const ids: string[] = [];
   await inBatches(n, 10, async (i) => {
-    const { Id } = await daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, name: names[i], cmd: ['sleep', '600'] } });
+    const { Id } = await daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, name: names[i], cmd: ['sleep', '600'], ...(s.networking ? { networkMode: 'none' } : {}) } });
     await readAll(await daemon.client.request('POST', `/v1/containers/${Id}/start`));
     ids.push(Id);
   });
@@ -179,7 +180,7 @@ export async function measureIdle(s: Setup, n: number, psRuns: number): Promise<
   const foDaemon = await sampleKb(() => rssOfPid(daemon.pid!));
   const foPs: number[] = [];
   const psPodman: number[] = [];
-  for (let i = 0; i < psRuns; i++) foPs.push(timed(() => run(process.execPath, fo('ps'))));
+  for (let i = 0; i < psRuns; i++) foPs.push(timed(() => run(FORGEONE_BIN, fo('ps'))));
   await inBatches(n, 10, async (i) => readAll(await daemon.client.request('DELETE', `/v1/containers/${ids[i]}`, { query: { force: true } })));
 
   let podMonitor: Stats | undefined;
@@ -218,8 +219,8 @@ export async function measurePull(s: Setup, pulls: number, mb: number): Promise<
     [
       'forgeone',
       async () => {
-        const ms = timed(() => run(process.execPath, fo('pull', '-q', bigRef)));
-        run(process.execPath, fo('rmi', bigRef));
+        const ms = timed(() => run(FORGEONE_BIN, fo('pull', '-q', bigRef)));
+        run(FORGEONE_BIN, fo('rmi', bigRef));
         rmSync(path.join(daemon.root, 'snapshots', s.bigChainId.replace('sha256:', '')), { recursive: true, force: true });
         return ms;
       },

@@ -81,18 +81,18 @@ async function main(): Promise<void> {
   const daemon = await TestDaemon.start();
   try {
     const dir = await tmp.make('bench-wasm-');
-    const fo = (...a: string[]) => [FORGEONE_BIN, '--host', `unix://${daemon.socket}`, ...a];
+    const fo = (...a: string[]) => ['--host', `unix://${daemon.socket}`, ...a];
     const image = await buildBusyboxImage(await tmp.make('bench-img-'));
     await pushLayout(image.layoutDir, image.tag, registry.host, 'bench/busybox:latest');
     const busybox = `${registry.host}/bench/busybox:latest`;
-    run(process.execPath, fo('pull', '-q', busybox));
+    run(FORGEONE_BIN, fo('pull', '-q', busybox));
     const helloBytes = await fixtures.hello();
     const helloDigest = `sha256:${createHash('sha256').update(helloBytes).digest('hex')}`;
     writeFileSync(path.join(dir, 'hello.wasm'), helloBytes);
     const daemonPool = path.join(daemon.runroot, 'wasm', '.pool');
     const hello = `${registry.host}/bench/hello-wasm:1`;
-    run(process.execPath, fo('wasm', 'build', path.join(dir, 'hello.wasm'), '-t', hello));
-    run(process.execPath, fo('push', hello));
+    run(FORGEONE_BIN, fo('wasm', 'build', path.join(dir, 'hello.wasm'), '-t', hello));
+    run(FORGEONE_BIN, fo('push', hello));
 
     // Bare crun: a bundle with the busybox rootfs and crun's default spec running `echo hi`.
     const bundle = await tmp.make('bench-bundle-');
@@ -134,16 +134,16 @@ async function main(): Promise<void> {
       const fresh = path.join(dir, `fresh-${i}.wasm`);
       writeFileSync(fresh, await wat2wasm(commandWat([{ fd: 1, text: `hello ${randomBytes(8).toString('hex')}\n` }])));
       const freshRef = `bench/fresh-${i}:1`;
-      run(process.execPath, fo('wasm', 'build', fresh, '-t', freshRef));
+      run(FORGEONE_BIN, fo('wasm', 'build', fresh, '-t', freshRef));
       await poolSettled(daemonPool, helloDigest);
       samples['wasm API warm']!.push(await timedAsync(() => api({ image: hello })));
       await poolSettled(daemonPool);
       samples['wasm API cold']!.push(await timedAsync(() => api({ image: freshRef })));
       await poolSettled(daemonPool, helloDigest);
       samples['busybox API']!.push(await timedAsync(() => api({ image: busybox, cmd: ['echo', 'hi'] })));
-      samples['wasm CLI warm']!.push(timed(() => run(process.execPath, fo('run', '--rm', hello))));
+      samples['wasm CLI warm']!.push(timed(() => run(FORGEONE_BIN, fo('run', '--rm', hello))));
       await poolSettled(daemonPool);
-      samples['busybox CLI']!.push(timed(() => run(process.execPath, fo('run', '--rm', busybox, 'echo', 'hi'))));
+      samples['busybox CLI']!.push(timed(() => run(FORGEONE_BIN, fo('run', '--rm', busybox, 'echo', 'hi'))));
       samples['crun run']!.push(timed(() => run('crun', ['run', '-b', bundle, `bench-wasm-crun-${i}`])));
       await poolSettled(enginePool, helloDigest);
       samples['wasm engine warm']!.push(await timedAsync(() => engineRun(path.join(dir, 'hello.wasm'))));
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       samples['wasm engine cold']!.push(await timedAsync(() => engineRun(fresh)));
     }
     await engine.close();
-    run(process.execPath, fo('container', 'prune', '-f'));
+    run(FORGEONE_BIN, fo('container', 'prune', '-f'));
 
     progress(`${instances} idle instances, one host process each`);
     const scale = await concurrentInstances(daemon, fo, path.join(dir, 'sleep.wasm'), instances);
@@ -189,7 +189,7 @@ interface ScaleResult {
 /** N sleeping modules through the daemon's API, 32 requests at a time; stops early when memory runs low. */
 async function concurrentInstances(daemon: TestDaemon, fo: (...a: string[]) => string[], file: string, n: number): Promise<ScaleResult> {
   writeFileSync(file, await fixtures.sleep());
-  run(process.execPath, fo('wasm', 'build', file, '-t', 'bench/sleep:1'));
+  run(FORGEONE_BIN, fo('wasm', 'build', file, '-t', 'bench/sleep:1'));
   const limiter = new Limiter(32);
   const ids: string[] = [];
   let note: string | undefined;
@@ -215,7 +215,7 @@ async function concurrentInstances(daemon: TestDaemon, fo: (...a: string[]) => s
     }
   }
   const mem = memoryOf(pids);
-  for (let i = 0; i < ids.length; i += 100) spawnSync(process.execPath, fo('rm', '-f', ...ids.slice(i, i + 100)), { stdio: 'ignore' });
+  for (let i = 0; i < ids.length; i += 100) spawnSync(FORGEONE_BIN, fo('rm', '-f', ...ids.slice(i, i + 100)), { stdio: 'ignore' });
   return { model: 'host process per instance (ForgeOne, via the API)', started: ids.length, ms, ...mem, ...(note ? { note } : {}) };
 }
 

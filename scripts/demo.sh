@@ -20,7 +20,7 @@ die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 forgeone() {
   printf '$ forgeone %s\n' "$*" >&2
-  node "$REPO_DIR/dist/src/bin/forgeone.js" --root "$ROOT" --runroot "$RUNROOT" "$@"
+  "$REPO_DIR/dist/src/bin/forgeone.js" --root "$ROOT" --runroot "$RUNROOT" "$@"
 }
 
 # Stops the process whose pid is in $1, if it is still running: SIGTERM, then SIGKILL after 10 s.

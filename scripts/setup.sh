@@ -107,8 +107,20 @@ install_docker_cli() {
 }
 
 build() {
-  log "build: tsc"
+  log "build: tsc and the CLI bundle"
   npm run --silent build
+}
+
+# `forgeone` on PATH: a link to this checkout's launcher. Another ForgeOne checkout's link is
+# moved to this one; anything else of that name is left alone.
+link_cli() {
+  local link=/usr/local/bin/forgeone target=$PWD/dist/src/bin/forgeone.js
+  if [[ -e $link || -L $link ]] && [[ ! $(readlink "$link") == */dist/src/bin/forgeone.js ]]; then
+    log "forgeone: $link exists and is not a ForgeOne link; left alone"
+    return
+  fi
+  ln -sfn "$target" "$link"
+  log "forgeone: $link -> $target"
 }
 
 install_packages
@@ -116,4 +128,5 @@ install_docker_cli
 check_node
 install_node_modules
 if [[ ${FORGEONE_SKIP_BUILD:-0} != 1 ]]; then build; fi
+link_cli
 log "setup done"

@@ -5,7 +5,7 @@
  * a raw bidirectional byte stream.
  */
 import * as http from 'node:http';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import type { Readable } from 'node:stream';
 import { ForgeError, isErrorCode, type ErrorCode } from '../errors';
 import type { ProgressEvent } from '../util/progress';
@@ -97,6 +97,23 @@ export class ApiClient {
         resolve({ socket, head });
       });
       req.on('error', (err) => reject(connectionError(err, this.socketPath)));
+    });
+  }
+
+  /**
+   * Whether something accepts connections on the socket: what a CLI command checks before its
+   * first request, a connect instead of a whole `/_ping` round trip through the daemon.
+   */
+  listening(timeoutMs = 2000): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = net.createConnection(this.socketPath);
+      const settle = (ok: boolean) => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.setTimeout(timeoutMs, () => settle(false));
+      socket.once('connect', () => settle(true));
+      socket.once('error', () => settle(false));
     });
   }
 

@@ -21,7 +21,7 @@ export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2'];
 
 export async function connect(settings: CliSettings, entryScript: string): Promise<ApiClient> {
   const client = new ApiClient(settings.socket);
-  if (await client.ping()) return client;
+  if (await client.listening()) return client;
   if (!settings.autostart) {
     throw new ForgeError('Unavailable', `cannot connect to the ForgeOne daemon at ${settings.socket}`, {
       hint: 'start it with `forgeone daemon`',
@@ -39,7 +39,7 @@ async function startDaemon(settings: CliSettings, entryScript: string, client: A
   const args = [...DAEMON_NODE_OPTIONS, entryScript, '--root', settings.root, '--runroot', settings.runroot];
   if (settings.config) args.push('--config', settings.config);
   args.push('daemon');
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: daemonEnv(process.env) });
   closeSync(log);
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
@@ -65,6 +65,15 @@ async function startDaemon(settings: CliSettings, entryScript: string, client: A
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new ForgeError('Unavailable', `the daemon did not answer within ${START_TIMEOUT_MS / 1000}s`, { hint: `see ${logFile}` });
+}
+
+/**
+ * The daemon gets back the NODE_EXTRA_CA_CERTS the launcher took from the CLI (bin/forgeone.ts):
+ * it talks TLS to registries, and Node reads that variable only when a process starts.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORGEONE_NODE_EXTRA_CA_CERTS: handedOver, ...rest } = env;
+  return handedOver && !rest.NODE_EXTRA_CA_CERTS ? { ...rest, NODE_EXTRA_CA_CERTS: handedOver } : rest;
 }
 
 function tail(file: string): string {

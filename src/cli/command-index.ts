@@ -25,29 +25,33 @@ const networks = (): Register => (require('./commands/networks') as typeof impor
 /** Every command group, in the order `--help` lists them. */
 const ALL = [images, registry, archive, system, daemon, containers, wasm, stats, networks];
 
-/** The container verbs one by one (the `container` group itself registers them all). */
-const containerVerb = (file: string, name: string): (() => Register) => () => (require(`./commands/containers/${file}`) as Record<string, Register>)[name]!;
+/**
+ * The container verbs one by one (the `container` group itself registers them all). Each
+ * `require` names its file literally so that the CLI bundle (scripts/bundle-cli.mjs) finds it.
+ */
+type Load = () => unknown;
+const containerVerb = (load: Load, name: string): (() => Register) => () => (load() as Record<string, Register>)[name]!;
 /** ps, rm and inspect register under `container` too: given a detached one here, that part is dropped. */
-const containerPair = (file: string, name: string): (() => Register) => () => (program, ctx) =>
-  (require(`./commands/containers/${file}`) as Record<string, (p: Command, c: Command, ctx: CliContext) => void>)[name]!(program, new Command('container'), ctx);
+const containerPair = (load: Load, name: string): (() => Register) => () => (program, ctx) =>
+  (load() as Record<string, (p: Command, c: Command, ctx: CliContext) => void>)[name]!(program, new Command('container'), ctx);
 
-const lifecycle = containerVerb('lifecycle', 'registerLifecycle');
+const lifecycle = containerVerb(() => require('./commands/containers/lifecycle'), 'registerLifecycle');
 /** `image push`, `image save` and `image load` are added to `image` by their own modules. */
 const imageGroup = (): Register => (program, ctx) => [images, registry, archive].forEach((group) => group()(program, ctx));
 
 export const COMMAND_INDEX: Readonly<Record<string, () => Register>> = {
-  run: containerVerb('run', 'registerRun'),
-  create: containerVerb('create', 'registerCreate'),
+  run: containerVerb(() => require('./commands/containers/run'), 'registerRun'),
+  create: containerVerb(() => require('./commands/containers/create'), 'registerCreate'),
   ...Object.fromEntries(['start', 'attach', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rename', 'wait'].map((verb) => [verb, lifecycle])),
-  exec: containerVerb('exec', 'registerExec'),
-  logs: containerVerb('logs', 'registerLogs'),
-  top: containerVerb('top', 'registerTop'),
-  port: containerVerb('port', 'registerPort'),
-  cp: containerVerb('cp', 'registerCp'),
-  ps: containerPair('ps', 'registerPs'),
-  rm: containerPair('remove', 'registerRemove'),
-  inspect: containerPair('inspect', 'registerInspect'),
-  volume: containerVerb('volumes', 'registerVolumeCommands'),
+  exec: containerVerb(() => require('./commands/containers/exec'), 'registerExec'),
+  logs: containerVerb(() => require('./commands/containers/logs'), 'registerLogs'),
+  top: containerVerb(() => require('./commands/containers/top'), 'registerTop'),
+  port: containerVerb(() => require('./commands/containers/port'), 'registerPort'),
+  cp: containerVerb(() => require('./commands/containers/cp'), 'registerCp'),
+  ps: containerPair(() => require('./commands/containers/ps'), 'registerPs'),
+  rm: containerPair(() => require('./commands/containers/remove'), 'registerRemove'),
+  inspect: containerPair(() => require('./commands/containers/inspect'), 'registerInspect'),
+  volume: containerVerb(() => require('./commands/containers/volumes'), 'registerVolumeCommands'),
   container: containers,
   image: imageGroup,
   ...Object.fromEntries(['pull', 'images', 'tag', 'rmi'].map((c) => [c, images])),

@@ -45,6 +45,15 @@ export interface LaunchOptions {
 /** Node flags that keep a host small: few V8 threads (1000 instances fit in pid_max), a small JS heap. */
 export const DEFAULT_NODE_FLAGS = ['--disable-warning=ExperimentalWarning', '--v8-pool-size=1', '--max-semi-space-size=1', '--max-old-space-size=64'];
 
+/**
+ * A host never speaks TLS, and Node parses NODE_EXTRA_CA_CERTS at the start of every process
+ * (~35 ms for a system bundle): each cold start would pay it.
+ */
+export function hostEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _extra, FORGEONE_NODE_EXTRA_CA_CERTS: _handedOver, ...rest } = env;
+  return rest;
+}
+
 /** Spawns monitor + host; resolves with the monitor's PID once the spawn succeeded. */
 export function launchHost(o: LaunchOptions): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,6 +61,7 @@ export function launchHost(o: LaunchOptions): Promise<number> {
       detached: true,
       stdio: 'ignore',
       cwd: '/',
+      env: hostEnv(process.env),
     });
     child.once('error', (err) => reject(new ForgeError('FailedPrecondition', `cannot start the wasm host: ${err.message}`, { cause: err, hint: 'is /bin/sh installed?' })));
     child.once('spawn', () => {

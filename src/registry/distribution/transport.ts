@@ -4,6 +4,7 @@
  * the connection fails, and the choice is remembered), timeouts, and network errors mapped to
  * ForgeError. It never interprets statuses; request.ts does.
  */
+import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Agent, Dispatcher } from 'undici';
 import type { RegistryEndpoint } from '../types';
@@ -16,6 +17,26 @@ import { networkError } from './errors';
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const undici = () => require('undici') as typeof import('undici');
+
+/**
+ * The CAs of NODE_EXTRA_CA_CERTS when Node did not load them: the `forgeone` launcher takes that
+ * variable from every CLI process (parsing it costs ~35 ms of each start) and hands its value on
+ * as FORGEONE_NODE_EXTRA_CA_CERTS, which a daemon started through the launcher honours here.
+ */
+let handedOverCas: string | undefined | null = null;
+function handedOverCa(): string | undefined {
+  if (handedOverCas !== null) return handedOverCas;
+  const file = process.env.FORGEONE_NODE_EXTRA_CA_CERTS;
+  handedOverCas = undefined;
+  if (file && !process.env.NODE_EXTRA_CA_CERTS) {
+    try {
+      handedOverCas = readFileSync(file, 'utf8');
+    } catch (err) {
+      process.emitWarning(`ignoring NODE_EXTRA_CA_CERTS: cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  return handedOverCas;
+}
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -143,7 +164,7 @@ export class Transport {
           timeout: this.timeoutMs,
           rejectUnauthorized: !insecure,
           // Node's `ca` replaces the system roots; registries with a private CA keep the public ones too.
-          ...(ca ? { ca: [...rootCertificates, ca] } : {}),
+          ...trustedCas(ca),
         },
         keepAliveTimeout: 10_000,
       });
@@ -151,6 +172,11 @@ export class Transport {
     }
     return agent;
   }
+}
+
+function trustedCas(endpointCa: string | undefined): { ca?: string[] } {
+  const cas = [endpointCa, handedOverCa()].filter((c): c is string => c !== undefined);
+  return cas.length ? { ca: [...rootCertificates, ...cas] } : {};
 }
 
 /**
