@@ -167,7 +167,6 @@ export async function startDaemon(options: DaemonOptions, logger?: Logger): Prom
     );
     await recover(rt);
     await recoverContainers(rt);
-    rt.network.pool.fill(rt); // after recovery cleaned the previous daemon's pooled sandboxes
     const server = createApiServer(rt);
     await listenOnSocket(server, { socket: paths.socket, group: groupId(config.group) });
     let metricsServer: http.Server | undefined;

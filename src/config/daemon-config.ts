@@ -85,9 +85,9 @@ export const DaemonConfigSchema = z
     /**
      * Sandboxes (namespace + loopback + default bridge ADD) kept attached ahead of time, so a
      * container on the default network with no published ports starts without waiting for CNI
-     * ADD (issue 8). 0 (default) turns the pool off; experimental.
+     * ADD (issue 8); made when the default network is first used. 0 turns the pool off.
      */
-    'network-sandbox-pool': z.number().int().min(0).max(16).default(0),
+    'network-sandbox-pool': z.number().int().min(0).max(16).default(2),
     'cni-plugin-dirs': z.array(z.string()).default(['/usr/lib/cni', '/opt/cni/bin']),
   })
   .strict();

@@ -277,6 +277,11 @@ describe('networking: the sandbox pool (network-sandbox-pool)', () => {
   });
 
   it('a container on the default network gets a pooled sandbox: address, route, DEL at rm; the pool refills', async () => {
+    // Made at the first use of the default network, not before.
+    await ok(['run', '--rm', '--network', 'none', env.ref, 'true']);
+    await sleep(300);
+    assert.equal(pooled(), 0, 'no pool before the default network is used');
+    await ok(['run', '--rm', env.ref, 'true']);
     await waitPooled(2);
     const out = await ok(['run', '--rm', env.ref, 'sh', '-c', 'ip -4 -o addr show; ip route']);
     assert.match(out, /lo\s+inet 127\.0\.0\.1\/8/);
@@ -290,6 +295,7 @@ describe('networking: the sandbox pool (network-sandbox-pool)', () => {
     // A daemon crash leaves pooled sandboxes behind: recovery releases them and the pool refills.
     await env.daemon.kill9();
     await env.daemon.launch();
+    await ok(['run', '--rm', env.ref, 'true']);
     await waitPooled(2);
     const leases = () => readdirSync(path.join(env.daemon.root, 'network', 'ipam', 'bridge')).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
     for (let i = 0; i < 100 && leases().length !== 2; i++) await sleep(50);

@@ -29,7 +29,7 @@ export async function pruneContainers(rt: RuntimeContext, options: PruneContaine
       if (options.labels?.length && !hasLabels((record.config as ContainerConfig).labels, options.labels)) continue;
     }
     try {
-      reclaimed += await removeContainer(rt, state.id, {});
+      reclaimed += await removeContainer(rt, state.id, { measure: true });
       deleted.push(state.id);
     } catch (err) {
       rt.logger.warn('prune: could not remove container', { id: state.id, error: (err as Error).message });

@@ -1,7 +1,7 @@
 /**
  * `rm`: a running container needs `force` (then it is killed first). Removes the task, the rootfs
  * mount and layer, the container's files, anonymous volumes with `volumes`, and the record.
- * Returns the bytes the container had written (its upper dir).
+ * With `measure`, returns the bytes the container had written (its upper dir; prune reports it).
  */
 import { promises as fs } from 'node:fs';
 import { transition, hasLiveTask } from '../../lifecycle/container-states';
@@ -14,6 +14,8 @@ export interface RemoveOptions {
   force?: boolean;
   /** Also remove the anonymous volumes the container used (`rm -v`). */
   volumes?: boolean;
+  /** Measure the writable layer first (a walk of its files, which only prune reports). */
+  measure?: boolean;
 }
 
 export async function removeContainer(rt: RuntimeContext, input: string, options: RemoveOptions): Promise<number> {
@@ -24,17 +26,25 @@ export async function removeContainer(rt: RuntimeContext, input: string, options
     transition(c.state.status, options.force ? 'forceRemove' : 'remove', c.record.name);
     const id = c.record.id;
     const engine = rt.engine(c.record.engine as never);
+    let stopped = true;
     if (hasLiveTask(c.state.status)) {
       rt.containers.updateState(id, { stoppedByUser: true });
-      const exited = engine.wait(id).catch(() => undefined);
+      const exited = engine.wait(id).then(() => true, () => false);
       await engine.kill(id, 'SIGKILL', { all: true }).catch(() => undefined);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      stopped = await Promise.race([exited, new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
     }
     rt.containers.updateState(id, { status: 'removing' });
     rt.monitor.unwatch(id);
-    await engine.delete(id);
-    reclaimed = await rt.snapshotter.usage(id).then((u) => u.bytes).catch(() => 0);
-    await rt.snapshotter.unmount(id);
+    if (options.measure) reclaimed = await rt.snapshotter.usage(id).then((u) => u.bytes).catch(() => 0);
+    if (stopped) {
+      // Nothing runs on the rootfs any more: the runtime's clean-up and the unmount (a process
+      // each) go side by side, since `run --rm` waits for the removal.
+      const done = await Promise.allSettled([engine.delete(id), rt.snapshotter.unmount(id)]);
+      for (const r of done) if (r.status === 'rejected') throw r.reason;
+    } else {
+      await engine.delete(id);
+      await rt.snapshotter.unmount(id);
+    }
     await rt.snapshotter.removeContainerLayer(id);
     await fs.rm(containerPaths(rt.paths, id).dir, { recursive: true, force: true });
     if (options.volumes) {

@@ -3,8 +3,10 @@
  * namespace with loopback up and eth0 added by CNI under a pool ID of its own. A container on
  * the default network with no published ports takes one at start: the pooled namespace is
  * bind-mounted onto the container's namespace path (the one its spec names) and the attachment
- * re-keyed to the container, remembering the CNI container ID DEL needs. Off by default
- * (`network-sandbox-pool`: 0).
+ * re-keyed to the container, remembering the CNI container ID DEL needs. `network-sandbox-pool`
+ * sandboxes (default 2; 0 turns the pool off), made once the default network is first used (a
+ * daemon whose containers never join it never pays for them) and refilled a moment after each
+ * start that took one, so the refill's CNI ADD does not compete with that start.
  *
  * Crash safety comes from the existing records: a pooled sandbox is an endpoint row and a
  * namespace file whose "container" does not exist, which is exactly what recovery DELs and
@@ -19,12 +21,26 @@ import type { RuntimeContext } from '../context';
 import { attachOne } from './attach';
 import { DEFAULT_NETWORK } from './services';
 
+/** Long enough for the start that took a sandbox to reach its task (crun create is ~30-50 ms). */
+const REFILL_DELAY_MS = 150;
+
 export class SandboxPool {
   private readonly ready: string[] = [];
   private filling = 0;
   private closed = false;
+  private refillTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly size: number) {}
+
+  /** After a start on the default network: the pool is (re)filled once that start is done. */
+  refillSoon(rt: RuntimeContext): void {
+    if (this.size === 0 || this.closed || this.refillTimer) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.fill(rt);
+    }, REFILL_DELAY_MS);
+    this.refillTimer.unref();
+  }
 
   /** Tops the pool up in the background (errors are logged; the next start just does ADD). */
   fill(rt: RuntimeContext): void {
@@ -67,7 +83,7 @@ export class SandboxPool {
     const net = rt.network.repo.get(endpoints[0]!.networkId);
     if (net?.name !== DEFAULT_NETWORK) return false;
     const poolId = this.ready.shift();
-    this.fill(rt);
+    this.refillSoon(rt);
     if (!poolId) return false;
     const pooled = rt.network.repo.endpointsOf(poolId)[0]?.attachment as Attachment | undefined;
     if (!pooled) return false;
@@ -102,6 +118,7 @@ export class SandboxPool {
   /** At daemon stop: no new sandboxes, the ready ones released. */
   async drain(rt: RuntimeContext): Promise<void> {
     this.closed = true;
+    clearTimeout(this.refillTimer);
     while (this.filling > 0) await new Promise((r) => setTimeout(r, 20));
     for (const id of this.ready.splice(0)) await this.release(rt, id);
   }
