@@ -11,6 +11,9 @@
  *   to it: no module resolution and almost no compilation (~15 ms less per command).
  *
  * Without a bundle at least as new as this file (a plain `tsc` build), it runs the compiled tree.
+ * So does `forgeone daemon`: the daemon's modules are the compiled tree's, and a bundled CLI would
+ * bring second copies of the classes they share (ForgeError: `instanceof` would fail across them).
+ * Any argument `daemon` (`run --name daemon …` too) takes that path, which is only slower.
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +29,7 @@ function mtimeOf(file: string): number | undefined {
 }
 
 function runBundle(): boolean {
+  if (process.argv.includes('daemon')) return false;
   const bundled = mtimeOf(BUNDLE);
   if (bundled === undefined || bundled < (mtimeOf(__filename) ?? Infinity)) return false;
   const cached = mtimeOf(CODE_CACHE);

@@ -71,6 +71,25 @@ export function runMounterSuite(name: string, factory: () => MounterUnderTest): 
       }
     });
 
+    it('tells the root of a mounted overlay from a plain directory (isMountRoot)', async () => {
+      const { mounter } = factory();
+      const { source, target } = await setup();
+      const upper = path.join(path.dirname(source), 'upper');
+      const work = path.join(path.dirname(source), 'work');
+      await fs.mkdir(upper);
+      await fs.mkdir(work);
+      assert.equal(await mounter.isMountRoot(target), false);
+      await mounter.mount({ type: 'overlay', source: 'overlay', target, options: [`lowerdir=${source}`, `upperdir=${upper}`, `workdir=${work}`] });
+      try {
+        assert.equal(await mounter.isMountRoot(target), true);
+        assert.equal(await mounter.isMountRoot(path.join(target, 'file')), false, 'a file inside the mount');
+      } finally {
+        await mounter.unmount(target);
+      }
+      assert.equal(await mounter.isMountRoot(target), false);
+      assert.equal(await mounter.isMountRoot('/nonexistent/forgeone'), false);
+    });
+
     it('lists nothing for a path that does not exist', async () => {
       const { mounter } = factory();
       assert.deepEqual(await mounter.mountPoints('/nonexistent/forgeone'), []);

@@ -41,6 +41,17 @@ export class LinuxMounter implements Mounter {
     }
   }
 
+  /**
+   * A filesystem's root has a device number other than its parent directory's: two stat calls
+   * instead of reading /proc/self/mountinfo (~0.5 ms with 100 containers' overlays in it, and a
+   * container's create, start and removal each asked). A bind mount within one filesystem would
+   * not be seen, which the contract allows.
+   */
+  async isMountRoot(target: string): Promise<boolean> {
+    const [inner, outer] = await Promise.all([fs.stat(target).catch(() => undefined), fs.stat(path.dirname(target)).catch(() => undefined)]);
+    return inner !== undefined && outer !== undefined && inner.dev !== outer.dev;
+  }
+
   async mountPoints(dir: string): Promise<string[]> {
     let real: string;
     try {

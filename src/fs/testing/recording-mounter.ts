@@ -43,6 +43,10 @@ export class RecordingMounter implements Mounter {
     return [...this.stacks.keys()].filter((p) => p === dir || p.startsWith(`${dir}/`)).sort();
   }
 
+  async isMountRoot(target: string): Promise<boolean> {
+    return (this.stacks.get(target)?.length ?? 0) > 0;
+  }
+
   /** The spec of the top mount at `target`, if any. */
   mountAt(target: string): MountSpec | undefined {
     return this.stacks.get(target)?.at(-1);

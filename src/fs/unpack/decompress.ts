@@ -74,17 +74,27 @@ export async function openLayer(source: string | Readable, mediaType: string, op
   return stages.at(-1)!;
 }
 
-/** The first `n` bytes of a stream (fewer if it ends first), put back so they are read again. */
+/**
+ * The first `n` bytes of a stream (fewer if it ends first), put back so they are read again.
+ * A stream destroyed before or while it is peeked at rejects: a layer mirrored from a download
+ * is destroyed, maybe before its unpack starts, when another write got the blob (a peek that
+ * waited for 'readable' or 'end' there hung the unpack, and every prepare of that snapshot).
+ */
 export function peek(input: Readable, n: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
+    const closedEarly = () => input.errored ?? errors.unavailable('the layer stream was closed before it was read to its end');
+    if (input.destroyed) return reject(closedEarly());
     const chunks: Buffer[] = [];
     let length = 0;
     const done = (err?: Error) => {
       input.off('readable', onReadable);
       input.off('end', onEnd);
       input.off('error', done);
+      input.off('close', onClose);
       const got = Buffer.concat(chunks);
-      if (got.length > 0) input.unshift(got);
+      // A stream that ended shorter than `n` cannot take its bytes back; such a layer is no tar,
+      // and its digest check fails.
+      if (got.length > 0 && !input.destroyed && !input.readableEnded) input.unshift(got);
       if (err) reject(err);
       else resolve(got.subarray(0, n));
     };
@@ -97,9 +107,12 @@ export function peek(input: Readable, n: number): Promise<Buffer> {
       if (length >= n) done();
     };
     const onEnd = () => done();
+    const onClose = () => done(closedEarly());
     input.on('readable', onReadable);
     input.once('end', onEnd);
     input.once('error', done);
+    input.once('close', onClose);
+    if (input.readableEnded) done();
   });
 }
 

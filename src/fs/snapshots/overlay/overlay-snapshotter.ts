@@ -200,7 +200,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async isMounted(containerId: string): Promise<boolean> {
     const { rootfs } = containerLayerPaths(this.options.containersDir, containerId);
-    return (await this.options.mounter.mountPoints(rootfs)).includes(rootfs);
+    return this.options.mounter.isMountRoot(rootfs);
   }
 
   async removeContainerLayer(containerId: string): Promise<void> {
