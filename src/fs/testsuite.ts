@@ -71,23 +71,28 @@ export function runMounterSuite(name: string, factory: () => MounterUnderTest): 
       }
     });
 
-    it('tells the root of a mounted overlay from a plain directory (isMountRoot)', async () => {
+    it('tells a mount point, overlay or bind, from a plain directory (isMountPoint)', async () => {
       const { mounter } = factory();
       const { source, target } = await setup();
       const upper = path.join(path.dirname(source), 'upper');
       const work = path.join(path.dirname(source), 'work');
       await fs.mkdir(upper);
       await fs.mkdir(work);
-      assert.equal(await mounter.isMountRoot(target), false);
-      await mounter.mount({ type: 'overlay', source: 'overlay', target, options: [`lowerdir=${source}`, `upperdir=${upper}`, `workdir=${work}`] });
-      try {
-        assert.equal(await mounter.isMountRoot(target), true);
-        assert.equal(await mounter.isMountRoot(path.join(target, 'file')), false, 'a file inside the mount');
-      } finally {
-        await mounter.unmount(target);
+      assert.equal(await mounter.isMountPoint(target), false);
+      for (const spec of [
+        { type: 'overlay' as const, source: 'overlay', target, options: [`lowerdir=${source}`, `upperdir=${upper}`, `workdir=${work}`] },
+        { type: 'bind' as const, source, target, options: ['ro'] },
+      ]) {
+        await mounter.mount(spec);
+        try {
+          assert.equal(await mounter.isMountPoint(target), true, spec.type);
+          assert.equal(await mounter.isMountPoint(path.join(target, 'file')), false, `a file inside the ${spec.type} mount`);
+        } finally {
+          await mounter.unmount(target);
+        }
+        assert.equal(await mounter.isMountPoint(target), false, `${spec.type} unmounted`);
       }
-      assert.equal(await mounter.isMountRoot(target), false);
-      assert.equal(await mounter.isMountRoot('/nonexistent/forgeone'), false);
+      assert.equal(await mounter.isMountPoint('/nonexistent/forgeone'), false);
     });
 
     it('lists nothing for a path that does not exist', async () => {

@@ -153,11 +153,8 @@ export interface Mounter {
    * ask whether a rootfs is mounted, and to never delete a tree with something mounted in it.
    */
   mountPoints(dir: string): Promise<string[]>;
-  /**
-   * Whether another filesystem is mounted at `target` (every mount ForgeOne asks about is an
-   * overlay rootfs). Cheaper than mountPoints, whose mountinfo grows with every running container.
-   */
-  isMountRoot(target: string): Promise<boolean>;
+  /** Whether something is mounted at `target` (overlay or bind): mountPoints(target).includes(target), cheaper. */
+  isMountPoint(target: string): Promise<boolean>;
 }
 
 /** One extended attribute to set on a path (never following a symlink at the path). */

@@ -31,9 +31,18 @@ export interface ConmonHandle {
   close(): void;
 }
 
+/**
+ * conmon and the runtime it runs get PATH and nothing else of the daemon's environment (as
+ * Podman's conmon_env_vars): they need no more, and the daemon's may hold credentials or Node
+ * options that would otherwise sit in every monitor for the container's life.
+ */
+export function monitorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { PATH: env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
+}
+
 export function launchConmon(o: ConmonLaunchOptions): ConmonHandle {
   const extra = o.execPipes ? ['pipe', 'pipe', 'pipe'] : ['pipe'];
-  const env: NodeJS.ProcessEnv = { ...process.env, _OCI_SYNCPIPE: '3' };
+  const env: NodeJS.ProcessEnv = { ...monitorEnv(process.env), _OCI_SYNCPIPE: '3' };
   if (o.execPipes) Object.assign(env, { _OCI_STARTPIPE: '4', _OCI_ATTACHPIPE: '5' });
   const child = spawn(o.conmonPath, o.args, {
     cwd: o.cwd,

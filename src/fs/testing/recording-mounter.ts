@@ -43,7 +43,7 @@ export class RecordingMounter implements Mounter {
     return [...this.stacks.keys()].filter((p) => p === dir || p.startsWith(`${dir}/`)).sort();
   }
 
-  async isMountRoot(target: string): Promise<boolean> {
+  async isMountPoint(target: string): Promise<boolean> {
     return (this.stacks.get(target)?.length ?? 0) > 0;
   }
 

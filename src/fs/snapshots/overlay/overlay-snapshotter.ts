@@ -200,7 +200,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async isMounted(containerId: string): Promise<boolean> {
     const { rootfs } = containerLayerPaths(this.options.containersDir, containerId);
-    return this.options.mounter.isMountRoot(rootfs);
+    return this.options.mounter.isMountPoint(rootfs);
   }
 
   async removeContainerLayer(containerId: string): Promise<void> {
