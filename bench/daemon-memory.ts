@@ -4,7 +4,7 @@
  * together compare). A variant is another build, other Node/V8 flags or other environment:
  *
  *   node dist/bench/daemon-memory.js [--idle 100] [--warm 20] [--burst 2] \
- *     [--settle S] [--variant 'LABEL|--node-flag ENV:K=V ...|/other/build/dist/src/bin/forgeone.js'] ...
+ *     [--settle S] [--pull-mb M] [--variant 'LABEL|--node-flag ENV:K=V ...|/other/build/dist/src/bin/forgeone.js'] ...
  *
  * Each daemon gets the busybox image from a local registry, then: RSS at idle; `--warm` API runs
  * (create+start+wait+delete, one variant after the other) whose daemon CPU (utime+stime from
@@ -20,7 +20,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAll } from '../src/api/client';
 import { startRegistry } from '../test/fixtures/registry';
-import { buildBusyboxImage } from '../test/fixtures/images';
+import { buildBusyboxImage, buildRandomImage } from '../test/fixtures/images';
 import { pushLayout } from '../test/fixtures/push';
 import { FORGEONE_BIN, TestDaemon } from '../test/fixtures/daemon';
 import { TempDirs } from '../test/fixtures/tmp';
@@ -153,12 +153,36 @@ function report(title: string, variants: Variant[], snaps: Snapshot[]): void {
   printTable(title, ['', ...variants.map((v) => v.label)], rows.map(([name, f]) => [name, ...snaps.map(f)]));
 }
 
+/**
+ * With `--pull-mb M`: three cold pulls of an image of one M MB random layer by each variant,
+ * interleaved, removed between pulls (flags that slow the registry path show here).
+ */
+async function comparePulls(daemons: TestDaemon[], variants: Variant[], host: string, big: { layoutDir: string; tag: string; diffIds: string[] }): Promise<void> {
+  await pushLayout(big.layoutDir, big.tag, host, 'bench/big:latest');
+  const ref = `${host}/bench/big:latest`;
+  const rows = daemons.map(() => [] as string[]);
+  for (let i = 0; i < 3; i++) {
+    for (let k = 0; k < daemons.length; k++) {
+      const d = daemons[k]!;
+      const fo = (...a: string[]) => run(FORGEONE_BIN, ['--host', `unix://${d.socket}`, ...a]);
+      const cpu0 = cpuMs(d.pid!);
+      const t0 = Date.now();
+      fo('pull', '-q', ref);
+      rows[k]!.push(`${Date.now() - t0} ms / ${(cpuMs(d.pid!) - cpu0).toFixed(0)} ms`);
+      fo('rmi', ref);
+      rmSync(path.join(d.root, 'snapshots', big.diffIds[0]!.replace('sha256:', '')), { recursive: true, force: true });
+    }
+  }
+  printTable('cold pull: wall / daemon CPU', ['', ...variants.map((v) => v.label)], [0, 1, 2].map((i) => [`pull ${i + 1}`, ...rows.map((r) => r[i]!)]));
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const idle = arg(argv, '--idle', 100);
   const warm = arg(argv, '--warm', 20);
   const burst = arg(argv, '--burst', 0);
   const settle = arg(argv, '--settle', 0);
+  const pullMb = arg(argv, '--pull-mb', 0);
   const variants = argv.flatMap((a, i) => (a === '--variant' ? [parseVariant(argv[i + 1]!)] : []));
   if (variants.length === 0) variants.push(parseVariant('this build'));
 
@@ -182,6 +206,8 @@ async function main(): Promise<void> {
     const snaps0: Snapshot[] = [];
     for (const d of daemons) snaps0.push(await snapshot(d, probeDir));
     report('idle, 0 containers (image pulled)', variants, snaps0);
+
+    if (pullMb > 0) await comparePulls(daemons, variants, registry.host, await buildRandomImage(await tmp.make('mem-big-'), { size: pullMb * 2 ** 20 }));
 
     const cpu = daemons.map(() => 0);
     for (let i = 0; i < warm; i++) {
