@@ -16,7 +16,7 @@
  * memory, native modules, shared libraries) and from inside through bench/mem-probe.ts (V8 heap
  * spaces, external memory, libuv resources by type). See bench/README.md, "Daemon memory".
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAll } from '../src/api/client';
 import { startRegistry } from '../test/fixtures/registry';
@@ -245,6 +245,9 @@ async function main(): Promise<void> {
       report(`${idle} idle containers, ${settle} s later`, variants, snapsS);
     }
     console.log(`\nopen fds: ${daemons.map((d) => readdirSync(`/proc/${d.pid}/fd`).length).join(' / ')}`);
+    // What SQLite's page cache (at most 2 MB by default) could hold at most.
+    const kb = (f: string) => Math.round((statSync(f, { throwIfNoEntry: false })?.size ?? 0) / 1024);
+    console.log(`database: ${daemons.map((d) => `${kb(path.join(d.root, 'forgeone.db'))} kB (+ WAL ${kb(path.join(d.root, 'forgeone.db-wal'))} kB)`).join(' / ')}`);
     for (let k = 0; k < daemons.length; k++) {
       for (let i = 0; i < ids[k]!.length; i += 10) {
         await Promise.all(ids[k]!.slice(i, i + 10).map(async (id) => readAll(await daemons[k]!.client.request('DELETE', `/v1/containers/${id}`, { query: { force: true } }))));
