@@ -30,6 +30,12 @@ const START_TIMEOUT_MS = 30_000;
  */
 export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2', '--liftoff-only', '--v8-pool-size=1', '--heap-growing-percent=25'];
 
+/** Which DAEMON_NODE_OPTIONS a process lacks, given its `process.execArgv` and NODE_OPTIONS. */
+export function missingDaemonOptions(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)]);
+  return DAEMON_NODE_OPTIONS.filter((o) => !given.has(o));
+}
+
 export async function connect(settings: CliSettings, entryScript: string): Promise<ApiClient> {
   const client = new ApiClient(settings.socket);
   if (await client.listening()) return client;
