@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     rows.push(...(await measureStartToExit(setup, params.iterations)));
     rows.push(...(await measureBurst(setup, params.concurrent, params.rounds)));
-    rows.push(...(await measureIdle(setup, params.idle, Math.max(3, Math.min(params.iterations, 10)))));
+    rows.push(...(await measureIdle(setup, params.idle, Math.max(3, Math.min(params.iterations, 10)), quick ? 0 : 20_000)));
     rows.push(...(await measurePull(setup, params.pulls, params.bigMb)));
 
     const results: Results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', load: [load0, loadavg()[0]!], params, rows };

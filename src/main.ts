@@ -3,6 +3,8 @@
  * wired together (content store, registry client, SQLite repositories, API server). Nothing
  * imports this file except the entry point.
  */
+// First, before any module imports zod: its locales then load only when asked for (~2 MB).
+import './util/zod-locales';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadDaemonConfig, type DaemonConfig } from './config/daemon-config';

@@ -12,12 +12,29 @@ import type { CliSettings } from './settings';
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Node options of the daemon process. A 2 MB young generation (V8's default grows to 16 MB per
- * semi-space under a burst of requests, and the pages stay resident) keeps the daemon's RSS with
- * 100 containers ~25 MB lower at no measurable CPU cost (bench/README.md). Whoever starts
- * `forgeone daemon` by other means (a service unit) should pass the same.
+ * Node options of the daemon process, each measured side by side with 100 idle containers
+ * (bench/daemon-memory.ts; figures in bench/README.md, "Daemon memory"), none with a measurable
+ * cost in daemon CPU per container start:
+ * - `--max-semi-space-size=2`: V8's default young generation grows to 16 MB per semi-space under
+ *   a burst of requests and its pages stay resident (~25 MB).
+ * - `--liftoff-only`: the only WebAssembly the daemon runs is undici's HTTP parser (llhttp),
+ *   whose tier-up to TurboFan took ~30 MB of compiler memory that malloc then kept (~10 MB of
+ *   RSS); the baseline compiler parses registry responses fast enough. Containers' WASM runs in
+ *   host processes with flags of their own (engine/wasm/launch.ts).
+ * - `--v8-pool-size=1`: one V8 background thread instead of 4 (each held ~1.5 MB of stack and
+ *   malloc arena); the daemon's JavaScript is not compute-bound, and the host may have 2 cores.
+ * - `--heap-growing-percent=25`: the old generation's next GC limit is 25 % above what survived
+ *   the last one, instead of V8's up-to-4× for small heaps, so a burst of requests leaves less
+ *   garbage resident until the idle-time GC (~4 MB after 100 container starts).
+ * Whoever starts `forgeone daemon` by other means (a service unit) should pass the same.
  */
-export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2'];
+export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2', '--liftoff-only', '--v8-pool-size=1', '--heap-growing-percent=25'];
+
+/** Which DAEMON_NODE_OPTIONS a process lacks, given its `process.execArgv` and NODE_OPTIONS. */
+export function missingDaemonOptions(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)]);
+  return DAEMON_NODE_OPTIONS.filter((o) => !given.has(o));
+}
 
 export async function connect(settings: CliSettings, entryScript: string): Promise<ApiClient> {
   const client = new ApiClient(settings.socket);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { runCli, TestDaemon } from '../fixtures/daemon';
 import { TempDirs } from '../fixtures/tmp';
 import { processesMentioning } from '../fixtures/host-state';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/autostart';
 
 function alive(pid: number): boolean {
   try {
@@ -37,6 +38,9 @@ describe('daemon process', () => {
     assert.equal(b.code, 0, b.stderr);
     const pid = Number(readFileSync(path.join(dir, 'run', 'forgeone.pid'), 'utf8'));
     assert.equal(Number(b.stdout.trim()), pid);
+    // With the Node options that keep its memory down (cli/autostart.ts).
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    for (const option of DAEMON_NODE_OPTIONS) assert.ok(cmdline.includes(option), `daemon started with ${option}: ${cmdline.join(' ')}`);
     const c = await runCli([...args, 'images', '-q'], { env });
     assert.equal(c.code, 0);
     assert.equal(c.stderr, '', 'no message when a daemon already answers');

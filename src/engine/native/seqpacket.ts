@@ -6,10 +6,20 @@
  */
 import { closeSync, openSync, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
-import { SeqpacketSocket } from 'node-unix-socket';
+import type { SeqpacketSocket } from 'node-unix-socket';
 import { ForgeError } from '../../errors';
 
 export type { SeqpacketSocket };
+
+/**
+ * The addon is loaded at the first attach, not with the daemon: a daemon whose containers are
+ * never attached to (detached runs, the API's create+start) does without its ~0.5–2 MB.
+ */
+function seqpacketSocket(): SeqpacketSocket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  const { SeqpacketSocket: Socket } = require('node-unix-socket') as typeof import('node-unix-socket');
+  return new Socket();
+}
 
 export function connectSeqpacket(socketPath: string, timeoutMs = 5000): Promise<SeqpacketSocket> {
   let dirFd: number;
@@ -19,7 +29,7 @@ export function connectSeqpacket(socketPath: string, timeoutMs = 5000): Promise<
     return Promise.reject(new ForgeError('FailedPrecondition', `attach socket ${socketPath} is gone: the task is not running`, { cause: err }));
   }
   return new Promise<SeqpacketSocket>((resolve, reject) => {
-    const socket = new SeqpacketSocket();
+    const socket = seqpacketSocket();
     let settled = false;
     const settle = (err?: unknown) => {
       if (settled) return;

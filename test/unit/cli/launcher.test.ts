@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { daemonEnv } from '../../../src/cli/autostart';
+import { DAEMON_NODE_OPTIONS, daemonEnv, missingDaemonOptions } from '../../../src/cli/autostart';
 import { hostEnv } from '../../../src/engine/wasm/launch';
 import { CLI_VERSION } from '../../../src/cli/version';
 
@@ -32,5 +32,11 @@ describe('forgeone launcher', () => {
     assert.deepEqual(daemonEnv({ PATH: '/bin', FORGEONE_NODE_EXTRA_CA_CERTS: '' }), { PATH: '/bin' });
     assert.deepEqual(daemonEnv({ NODE_EXTRA_CA_CERTS: '/a.pem', FORGEONE_NODE_EXTRA_CA_CERTS: '/b.pem' }), { NODE_EXTRA_CA_CERTS: '/a.pem' });
     assert.deepEqual(hostEnv({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/a.pem', FORGEONE_NODE_EXTRA_CA_CERTS: '/a.pem' }), { PATH: '/bin' });
+  });
+
+  it('names the daemon Node options a process was started without (a daemon run by hand)', () => {
+    assert.deepEqual(missingDaemonOptions([]), DAEMON_NODE_OPTIONS);
+    assert.deepEqual(missingDaemonOptions([...DAEMON_NODE_OPTIONS]), []);
+    assert.deepEqual(missingDaemonOptions(['--liftoff-only'], '--max-semi-space-size=2 --v8-pool-size=1'), ['--heap-growing-percent=25']);
   });
 });
