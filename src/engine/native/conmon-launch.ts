@@ -32,12 +32,14 @@ export interface ConmonHandle {
 }
 
 /**
- * conmon and the runtime it runs get PATH and nothing else of the daemon's environment (as
- * Podman's conmon_env_vars): they need no more, and the daemon's may hold credentials or Node
- * options that would otherwise sit in every monitor for the container's life.
+ * conmon and the runtime it runs get PATH and a UTF-8 locale, nothing else of the daemon's
+ * environment (as Podman's conmon_env_vars): the daemon's may hold credentials or Node options
+ * that would otherwise sit in every monitor for the container's life. The locale matters: under
+ * the plain C locale conmon's glib loads charset conversion modules, 2.37 MB of RSS per conmon
+ * instead of 1.98 (measured, 20 idle containers); C.UTF-8 is built into glibc.
  */
 export function monitorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { PATH: env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
+  return { PATH: env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
 }
 
 export function launchConmon(o: ConmonLaunchOptions): ConmonHandle {

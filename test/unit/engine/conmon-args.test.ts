@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { conmonCreateArgs, conmonExecArgs, runtimeGlobalArgs } from '../../../src/engine/native/conmon-args';
+import { monitorEnv } from '../../../src/engine/native/conmon-launch';
 
 const base = {
   id: 'abc',
@@ -48,4 +49,10 @@ test('exec: its own uuid and the exec flags', () => {
 test('runc gets only --root (cgroupfs is its default); crun also --cgroup-manager', () => {
   assert.deepEqual(runtimeGlobalArgs('runc', '/r'), ['--root=/r']);
   assert.deepEqual(runtimeGlobalArgs('crun', '/r'), ['--root=/r', '--cgroup-manager=cgroupfs']);
+});
+
+test("conmon's environment: PATH and a UTF-8 locale, nothing else of the daemon's", () => {
+  const env = monitorEnv({ PATH: '/bin:/usr/bin', NODE_OPTIONS: '--inspect', AWS_SECRET_ACCESS_KEY: 'x', LANG: 'de_DE.ISO-8859-1' });
+  assert.deepEqual(env, { PATH: '/bin:/usr/bin', LANG: 'C.UTF-8' });
+  assert.equal(monitorEnv({}).PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
 });
