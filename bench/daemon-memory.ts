@@ -25,6 +25,7 @@ import { pushLayout } from '../test/fixtures/push';
 import { FORGEONE_BIN, TestDaemon } from '../test/fixtures/daemon';
 import { TempDirs } from '../test/fixtures/tmp';
 import { arg, printTable, run } from './lib';
+import { apiRun as runToExit } from './figures';
 
 interface Variant {
   label: string;
@@ -97,20 +98,16 @@ async function probe(pid: number, dir: string): Promise<Probe | undefined> {
   return undefined;
 }
 
+/** create+start (an idle container), or figures.ts's create+start+wait and then the removal. */
 async function apiRun(d: TestDaemon, ref: string, cmd: string[], remove: boolean): Promise<string> {
-  const { Id } = await d.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, cmd, networkMode: 'none' } });
   if (!remove) {
+    const { Id } = await d.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, cmd, networkMode: 'none' } });
     await readAll(await d.client.request('POST', `/v1/containers/${Id}/start`));
     return Id;
   }
-  let sent!: () => void;
-  const registered = new Promise<void>((r) => (sent = r));
-  const waiting = d.client.json('POST', `/v1/containers/${Id}/wait`, { query: { condition: 'next-exit' }, onSent: sent });
-  await registered;
-  await readAll(await d.client.request('POST', `/v1/containers/${Id}/start`));
-  await waiting;
-  await readAll(await d.client.request('DELETE', `/v1/containers/${Id}`, { query: { force: true } }));
-  return Id;
+  const id = await runToExit(d, ref, cmd);
+  await readAll(await d.client.request('DELETE', `/v1/containers/${id}`, { query: { force: true } }));
+  return id;
 }
 
 interface Snapshot {

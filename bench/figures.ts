@@ -47,7 +47,7 @@ async function interleave(samplers: Sampler[], iterations: number): Promise<Reco
 }
 
 /** The API's create+start+wait as a client sees it, `wait` registered before `start`; no network (like the bare crun it is compared with). */
-async function apiRun(daemon: TestDaemon, ref: string, cmd: string[]): Promise<string> {
+export async function apiRun(daemon: TestDaemon, ref: string, cmd: string[]): Promise<string> {
   const { Id } = await daemon.client.json<{ Id: string }>('POST', '/v1/containers/create', { body: { image: ref, cmd, networkMode: 'none' } });
   let sent!: () => void;
   const registered = new Promise<void>((r) => (sent = r));
