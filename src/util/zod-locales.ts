@@ -38,11 +38,11 @@ export function installLazyZodLocales(): boolean {
       return cache[name];
     },
   });
-  const stub = new Module(index);
-  stub.filename = index;
-  stub.loaded = true;
-  stub.exports = locales;
-  require.cache[index] = stub;
+  const standIn = new Module(index);
+  standIn.filename = index;
+  standIn.loaded = true;
+  standIn.exports = locales;
+  require.cache[index] = standIn;
   return true;
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { errors } from '../../errors';
 import type { Mounter, MountSpec } from '../types';
 import { readMountInfo } from './mountinfo';
-import { CommandFailed, runCommand } from './run-command';
+import { CommandFailed, runCommand } from '../../util/run-command';
 
 export class LinuxMounter implements Mounter {
   async mount(spec: MountSpec): Promise<void> {

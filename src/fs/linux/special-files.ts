@@ -7,7 +7,7 @@
  */
 import { errors } from '../../errors';
 import type { SpecialFiles, XattrWrite } from '../types';
-import { CommandFailed, runCommand } from './run-command';
+import { CommandFailed, runCommand } from '../../util/run-command';
 
 /** Paths per `sh` invocation: far below ARG_MAX even for 4 KiB paths. */
 const WHITEOUT_BATCH = 256;

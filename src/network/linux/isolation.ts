@@ -8,7 +8,7 @@
  * bridge (ICC on a network) is not touched, as docker allows it by default.
  */
 import type { NetworkDefinition, NetworkFirewall } from '../types';
-import { runTool, ToolFailed } from './run-tool';
+import { CommandFailed, runCommand } from '../../util/run-command';
 
 export const STAGE1 = 'FORGEONE-ISOLATION-1';
 export const STAGE2 = 'FORGEONE-ISOLATION-2';
@@ -36,7 +36,7 @@ export class IptablesFirewall implements NetworkFirewall {
   constructor(private readonly iptables = 'iptables') {}
 
   private ipt(args: string[]): Promise<string> {
-    return runTool(this.iptables, ['-w', '5', ...args], 'iptables');
+    return runCommand(this.iptables, ['-w', '5', ...args], { packageName: 'iptables' });
   }
 
   private async exists(chain: string, rule: Rule): Promise<boolean> {
@@ -44,7 +44,7 @@ export class IptablesFirewall implements NetworkFirewall {
       await this.ipt(['-t', 'filter', '-C', chain, ...rule]);
       return true;
     } catch (err) {
-      if (err instanceof ToolFailed) return false;
+      if (err instanceof CommandFailed) return false;
       throw err;
     }
   }
@@ -53,7 +53,7 @@ export class IptablesFirewall implements NetworkFirewall {
     this.ready ??= (async () => {
       for (const chain of [STAGE1, STAGE2]) {
         await this.ipt(['-t', 'filter', '-N', chain]).catch((err: unknown) => {
-          if (!(err instanceof ToolFailed) || !/exists/i.test(err.stderr)) throw err;
+          if (!(err instanceof CommandFailed) || !/exists/i.test(err.stderr)) throw err;
         });
       }
       await this.putFirst();

@@ -9,7 +9,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ForgeError } from '../../errors';
 import type { NetnsManager } from '../types';
-import { runTool, ToolFailed } from './run-tool';
+import { CommandFailed, runCommand } from '../../util/run-command';
 
 export class BindMountNetns implements NetnsManager {
   constructor(private readonly dir: string) {}
@@ -25,7 +25,7 @@ export class BindMountNetns implements NetnsManager {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     await fs.writeFile(file, '', { mode: 0o400 });
     try {
-      await runTool('unshare', [`--net=${file}`, 'true'], 'util-linux');
+      await runCommand('unshare', [`--net=${file}`, 'true'], { packageName: 'util-linux' });
     } catch (err) {
       await fs.rm(file, { force: true });
       throw new ForgeError('Internal', `cannot create a network namespace at ${file}: ${(err as Error).message}`, { cause: err });
@@ -37,9 +37,9 @@ export class BindMountNetns implements NetnsManager {
     if (!/^[a-f0-9]{64}$/.test(containerId)) return; // never a sandbox of ours
     const file = this.pathOf(containerId);
     if (isNsMount(file)) {
-      await runTool('umount', [file], 'mount').catch(async (err: unknown) => {
+      await runCommand('umount', [file], { packageName: 'mount' }).catch(async (err: unknown) => {
         // Busy (something still holds a reference): detach it; the namespace dies with its last user.
-        if (err instanceof ToolFailed) await runTool('umount', ['-l', file], 'mount');
+        if (err instanceof CommandFailed) await runCommand('umount', ['-l', file], { packageName: 'mount' });
         else throw err;
       });
     }
@@ -49,9 +49,9 @@ export class BindMountNetns implements NetnsManager {
   async adopt(fromId: string, toId: string): Promise<void> {
     const from = this.pathOf(fromId);
     const to = this.pathOf(toId);
-    if (isNsMount(to)) await runTool('umount', [to], 'mount');
+    if (isNsMount(to)) await runCommand('umount', [to], { packageName: 'mount' });
     await fs.writeFile(to, '', { mode: 0o400 });
-    await runTool('mount', ['--bind', from, to], 'mount');
+    await runCommand('mount', ['--bind', from, to], { packageName: 'mount' });
   }
 
   async list(): Promise<string[]> {

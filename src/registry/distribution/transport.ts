@@ -23,19 +23,16 @@ const undici = () => require('undici') as typeof import('undici');
  * variable from every CLI process (parsing it costs ~35 ms of each start) and hands its value on
  * as FORGEONE_NODE_EXTRA_CA_CERTS, which a daemon started through the launcher honours here.
  */
-let handedOverCas: string | undefined | null = null;
 function handedOverCa(): string | undefined {
-  if (handedOverCas !== null) return handedOverCas;
   const file = process.env.FORGEONE_NODE_EXTRA_CA_CERTS;
-  handedOverCas = undefined;
-  if (file && !process.env.NODE_EXTRA_CA_CERTS) {
-    try {
-      handedOverCas = readFileSync(file, 'utf8');
-    } catch (err) {
-      process.emitWarning(`ignoring NODE_EXTRA_CA_CERTS: cannot read ${file}: ${(err as Error).message}`);
-    }
+  if (!file || process.env.NODE_EXTRA_CA_CERTS) return undefined;
+  // Read when an agent is made (once per TLS configuration), not cached: a rotated file is seen.
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    process.emitWarning(`ignoring NODE_EXTRA_CA_CERTS: cannot read ${file}: ${(err as Error).message}`);
+    return undefined;
   }
-  return handedOverCas;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';

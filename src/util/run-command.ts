@@ -1,10 +1,10 @@
 /**
- * Runs one host tool for the Linux adapters (mount, umount, mknod, mkfifo, setfattr, sync):
- * arguments as an array (never a shell line built from paths), C locale so messages can be
- * matched, stdin from a buffer, stderr kept for the error. Only files under fs/linux/ use it.
+ * Runs one host tool for the Linux adapters (fs/: mount, umount, mknod, mkfifo, setfattr, sync;
+ * network/: unshare, umount, iptables, ip): arguments as an array (never a shell line built from
+ * paths), C locale so messages can be matched, stdin from a buffer, stderr kept for the error.
  */
 import { spawn } from 'node:child_process';
-import { errors } from '../../errors';
+import { errors } from '../errors';
 
 export interface RunOptions {
   /** Written to the tool's stdin, then closed. Default: empty stdin. */
